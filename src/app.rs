@@ -1,0 +1,125 @@
+//! Builds the application: settings → database → state → routes, bound to a listener
+//! (port 0 in tests), served until a shutdown signal, letting in-flight requests finish.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use poem::Server;
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use tokio::sync::watch;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password::PasswordHasherConfig;
+use crate::config::Settings;
+use crate::db::Database;
+use crate::http::rate_limit::RateLimiter;
+use crate::tenancy::migrations;
+use crate::tenancy::resolve::TenantResolver;
+
+/// Everything a request handler may need, shared by all requests.
+pub struct AppState {
+    pub settings: Settings,
+    pub db: Database,
+    pub resolver: Arc<TenantResolver>,
+    pub jwt: JwtKeys,
+    pub passwords: PasswordHasherConfig,
+    /// Self-service sign-ups per client IP.
+    pub signup_limiter: RateLimiter<Option<IpAddr>>,
+}
+
+impl AppState {
+    /// Builds the state on an opened [`Database`].
+    pub fn new(settings: Settings, db: Database) -> Arc<AppState> {
+        let resolver = Arc::new(TenantResolver::new(
+            db.catalog.clone(),
+            &settings.tenancy,
+            migrations::required_tenant_version(),
+        ));
+        Arc::new(AppState {
+            jwt: JwtKeys::new(&settings.auth),
+            passwords: PasswordHasherConfig::new(&settings.auth),
+            signup_limiter: RateLimiter::new(5, Duration::from_secs(3600), 100_000),
+            resolver,
+            settings,
+            db,
+        })
+    }
+}
+
+/// A bound, not yet running, server.
+pub struct App {
+    pub state: Arc<AppState>,
+    acceptor: TcpAcceptor,
+    addr: SocketAddr,
+}
+
+impl App {
+    /// Binds `server.host:server.port` (0 picks a free port).
+    pub async fn bind(state: Arc<AppState>) -> std::io::Result<App> {
+        let server = &state.settings.server;
+        let acceptor = TcpListener::bind(format!("{}:{}", server.host, server.port))
+            .into_acceptor()
+            .await?;
+        let addr = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .ok_or_else(|| std::io::Error::other("listener has no socket address"))?;
+        Ok(App {
+            state,
+            acceptor,
+            addr,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until `shutdown` resolves, then gives in-flight requests the configured grace.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let listener = tokio::spawn(crate::tenancy::listener::run(
+            self.state.db.catalog.clone(),
+            self.state.resolver.clone(),
+            stop_rx,
+        ));
+        let grace = Duration::from_secs(self.state.settings.server.shutdown_grace_seconds);
+        let routes = crate::http::routes(self.state.clone());
+        let result = Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(routes, shutdown, Some(grace))
+            .await;
+        let _ = stop_tx.send(true);
+        let _ = listener.await;
+        self.state.db.tenants.close();
+        self.state.db.catalog.close().await;
+        result
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

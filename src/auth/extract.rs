@@ -1,0 +1,175 @@
+//! Who is calling: [`TenantUser`] on tenant routes, [`PlatformOperator`] on platform routes.
+//! Both are poem-openapi extractors documented as bearer security schemes. A tenant route
+//! answers the tenant's problem (unknown, suspended, migrating...) before it looks at the
+//! token, then refuses any token not issued for this very tenant.
+
+use std::sync::Arc;
+
+use poem::Request;
+use poem::http::header::AUTHORIZATION;
+use poem_openapi::registry::{MetaSecurityScheme, Registry};
+use poem_openapi::{ApiExtractor, ApiExtractorType, ExtractParamOptions};
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::auth::jwt::{PLATFORM_AUDIENCE, TENANT_AUDIENCE};
+use crate::auth::permissions::{self, Permission};
+use crate::auth::roles::Role;
+use crate::http::ApiError;
+use crate::tenancy::model::Tenant;
+use crate::tenancy::resolve::RequestTenant;
+
+const TENANT_SCHEME: &str = "TenantToken";
+const PLATFORM_SCHEME: &str = "PlatformToken";
+
+fn bearer(req: &Request) -> Result<&str, ApiError> {
+    let value = req
+        .headers()
+        .get(AUTHORIZATION)
+        .ok_or_else(|| ApiError::Unauthorized("a bearer token is required".to_owned()))?;
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::Unauthorized("malformed Authorization header".to_owned()))?;
+    match value.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(token.trim())
+        }
+        _ => Err(ApiError::Unauthorized(
+            "expected `Authorization: Bearer <token>`".to_owned(),
+        )),
+    }
+}
+
+fn state(req: &Request) -> Result<&Arc<AppState>, ApiError> {
+    req.data::<Arc<AppState>>()
+        .ok_or_else(|| ApiError::internal("application state missing from request"))
+}
+
+fn register_bearer(registry: &mut Registry, name: &'static str, description: &'static str) {
+    registry.create_security_scheme(
+        name,
+        MetaSecurityScheme {
+            ty: "http",
+            description: Some(description),
+            name: None,
+            key_in: None,
+            scheme: Some("bearer"),
+            bearer_format: Some("JWT"),
+            flows: None,
+            openid_connect_url: None,
+        },
+    );
+}
+
+/// A signed-in user of the tenant this request resolved to.
+#[derive(Debug, Clone)]
+pub struct TenantUser {
+    pub user_id: Uuid,
+    pub role: Role,
+    pub tenant: Arc<Tenant>,
+}
+
+impl TenantUser {
+    /// 403 `forbidden` unless the permission table allows this user's role.
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        if permissions::allows(self.role, permission) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+
+    async fn from_request_inner(req: &Request) -> Result<TenantUser, ApiError> {
+        let tenant = req
+            .data::<RequestTenant>()
+            .ok_or_else(|| ApiError::internal("tenant resolution missing from request"))?
+            .require()?;
+        let token = bearer(req)?;
+        let invalid = || ApiError::Unauthorized("invalid or expired token".to_owned());
+        let claims = state(req)?
+            .jwt
+            .verify(token, TENANT_AUDIENCE)
+            .ok_or_else(invalid)?;
+        if claims.tid != Some(tenant.id) {
+            return Err(ApiError::Unauthorized(
+                "this token belongs to another studio".to_owned(),
+            ));
+        }
+        let role = Role::parse(&claims.role).ok_or_else(invalid)?;
+        Ok(TenantUser {
+            user_id: claims.sub,
+            role,
+            tenant,
+        })
+    }
+}
+
+impl<'a> ApiExtractor<'a> for TenantUser {
+    const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::SecurityScheme];
+    type ParamType = ();
+    type ParamRawType = ();
+
+    fn register(registry: &mut Registry) {
+        register_bearer(
+            registry,
+            TENANT_SCHEME,
+            "An access token from `POST /api/auth/login` of this studio.",
+        );
+    }
+
+    fn security_schemes() -> Vec<&'static str> {
+        vec![TENANT_SCHEME]
+    }
+
+    async fn from_request(
+        req: &'a Request,
+        _body: &mut poem::RequestBody,
+        _param_opts: ExtractParamOptions<Self::ParamType>,
+    ) -> poem::Result<Self> {
+        Ok(Self::from_request_inner(req).await?)
+    }
+}
+
+/// A signed-in platform operator.
+#[derive(Debug, Clone)]
+pub struct PlatformOperator {
+    pub operator_id: Uuid,
+}
+
+impl<'a> ApiExtractor<'a> for PlatformOperator {
+    const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::SecurityScheme];
+    type ParamType = ();
+    type ParamRawType = ();
+
+    fn register(registry: &mut Registry) {
+        register_bearer(
+            registry,
+            PLATFORM_SCHEME,
+            "An operator token from `POST /api/platform/auth/login`.",
+        );
+    }
+
+    fn security_schemes() -> Vec<&'static str> {
+        vec![PLATFORM_SCHEME]
+    }
+
+    async fn from_request(
+        req: &'a Request,
+        _body: &mut poem::RequestBody,
+        _param_opts: ExtractParamOptions<Self::ParamType>,
+    ) -> poem::Result<Self> {
+        let token = bearer(req)?;
+        let claims = state(req)?
+            .jwt
+            .verify(token, PLATFORM_AUDIENCE)
+            .filter(|c| c.tid.is_none() && c.scope == "platform")
+            .ok_or_else(|| {
+                ApiError::Unauthorized("invalid or expired operator token".to_owned())
+            })?;
+        Ok(PlatformOperator {
+            operator_id: claims.sub,
+        })
+    }
+}

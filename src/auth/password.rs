@@ -1,0 +1,109 @@
+//! Password hashing (argon2id, parameters from config) and the password policy.
+//! Hashing runs on the blocking pool: it is deliberately slow and must not stall the runtime.
+
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+use crate::config::AuthSettings;
+use crate::http::ApiError;
+
+pub const MIN_PASSWORD_LENGTH: usize = 10;
+pub const MAX_PASSWORD_LENGTH: usize = 256;
+
+/// Hashes and verifies passwords with the configured argon2id parameters.
+#[derive(Clone)]
+pub struct PasswordHasherConfig {
+    params: Params,
+    /// A hash of a random password, verified against when the account does not exist so an
+    /// unknown email costs the same time as a wrong password.
+    dummy_hash: String,
+}
+
+impl PasswordHasherConfig {
+    pub fn new(settings: &AuthSettings) -> PasswordHasherConfig {
+        let params = Params::new(
+            settings.argon2_memory_kib,
+            settings.argon2_iterations,
+            settings.argon2_parallelism,
+            None,
+        )
+        .expect("argon2 parameters were validated with the settings");
+        let mut config = PasswordHasherConfig {
+            params,
+            dummy_hash: String::new(),
+        };
+        config.dummy_hash = config.hash_now(&uuid::Uuid::new_v4().to_string());
+        config
+    }
+
+    fn argon2(&self) -> Argon2<'static> {
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
+    }
+
+    fn hash_now(&self, password: &str) -> String {
+        let salt = SaltString::generate(&mut OsRng);
+        self.argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .expect("hashing with valid parameters cannot fail")
+            .to_string()
+    }
+
+    /// Hashes a password (PHC string).
+    pub async fn hash(&self, password: &str) -> Result<String, ApiError> {
+        let this = self.clone();
+        let password = password.to_owned();
+        tokio::task::spawn_blocking(move || this.hash_now(&password))
+            .await
+            .map_err(ApiError::internal)
+    }
+
+    /// Checks a password against a stored hash; with `None` (no such account) it checks
+    /// against a dummy hash and answers false, taking the same time.
+    pub async fn verify(&self, password: &str, hash: Option<&str>) -> bool {
+        let exists = hash.is_some();
+        let hash = hash.unwrap_or(&self.dummy_hash).to_owned();
+        let this = self.clone();
+        let password = password.to_owned();
+        let verified = tokio::task::spawn_blocking(move || {
+            PasswordHash::new(&hash)
+                .map(|parsed| {
+                    this.argon2()
+                        .verify_password(password.as_bytes(), &parsed)
+                        .is_ok()
+                })
+                .unwrap_or(false)
+        })
+        .await
+        .unwrap_or(false);
+        exists && verified
+    }
+}
+
+/// The policy: at least 10 characters (at most 256), not the email itself.
+pub fn check_policy(password: &str, email: &str) -> Result<(), &'static str> {
+    let length = password.chars().count();
+    if length < MIN_PASSWORD_LENGTH {
+        return Err("must be at least 10 characters long");
+    }
+    if length > MAX_PASSWORD_LENGTH {
+        return Err("must be at most 256 characters long");
+    }
+    if password.trim().eq_ignore_ascii_case(email.trim()) {
+        return Err("must not be the email address");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_policy;
+
+    #[test]
+    fn policy_refuses_short_passwords_and_the_email() {
+        assert!(check_policy("short", "a@b.pe").is_err());
+        assert!(check_policy("Ana@Estudio.pe", "ana@estudio.pe").is_err());
+        assert!(check_policy("a long enough secret", "ana@estudio.pe").is_ok());
+    }
+}

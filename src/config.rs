@@ -1,0 +1,250 @@
+//! Settings, layered: `config/default.toml` < `config/<env>.toml` < `FOTOSTUDIO__SECTION__KEY`
+//! environment variables (`DATABASE_URL` is honoured as a fallback for the database URL).
+//!
+//! A value of the wrong type stops start-up with a message that names the key; so does
+//! a value that parses but makes no sense (see [`Settings::validate`]).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Which settings file overlays the defaults: `FOTOSTUDIO_ENV`, default `development`.
+pub fn environment_name() -> String {
+    std::env::var("FOTOSTUDIO_ENV").unwrap_or_else(|_| "development".to_owned())
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub environment: String,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub tenancy: TenancySettings,
+    pub auth: AuthSettings,
+    pub migrations: MigrationSettings,
+    pub telemetry: TelemetrySettings,
+    pub provisioning: ProvisioningSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    /// Request bodies above this size are refused with 413 before they are read.
+    pub body_limit_bytes: usize,
+    /// How long in-flight requests may run after SIGTERM/SIGINT.
+    pub shutdown_grace_seconds: u64,
+}
+
+/// How the tenant's search_path reaches a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchPathMode {
+    /// A session-level `SET search_path`, skipped when the connection already points at the
+    /// tenant (each pooled connection records its current path). Fastest; needs session pooling.
+    Session,
+    /// Every unit of work is a transaction that begins with `SET LOCAL search_path`: nothing
+    /// outlives the transaction, so it is safe behind PgBouncer in transaction pooling mode.
+    Transaction,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// Empty: start (or reuse) the private cluster under `var/` (see `db::local_pg`).
+    pub url: String,
+    pub max_connections: u32,
+    pub acquire_timeout_seconds: u64,
+    /// Pooled connections are recycled after this long: every tenant schema a backend
+    /// touches grows its relation cache.
+    pub max_lifetime_seconds: u64,
+    pub search_path_mode: SearchPathMode,
+    pub statement_cache_capacity: usize,
+}
+
+impl std::fmt::Debug for DatabaseSettings {
+    // The URL may carry a password: never print it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseSettings")
+            .field("url", &redact_url(&self.url))
+            .field("max_connections", &self.max_connections)
+            .field("search_path_mode", &self.search_path_mode)
+            .finish_non_exhaustive()
+    }
+}
+
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}://***{}", &url[..scheme_end], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TenancySettings {
+    /// `acme.<base_domain>` resolves to the tenant `acme`; the bare base domain is the platform.
+    pub base_domain: String,
+    pub cache_ttl_seconds: u64,
+    /// Unknown hosts and slugs are remembered this long, so a flood of them stays off the database.
+    pub cache_negative_ttl_seconds: u64,
+    pub cache_max_entries: u64,
+    /// Seconds a client is told to wait (Retry-After) while its tenant's schema is behind.
+    pub migrating_retry_after_seconds: u64,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct AuthSettings {
+    /// HS256 signing key for access tokens; at least 32 bytes.
+    pub jwt_secret: String,
+    pub access_token_ttl_seconds: i64,
+    /// Clock skew tolerated when checking `exp`/`iat`.
+    pub leeway_seconds: u64,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
+}
+
+impl std::fmt::Debug for AuthSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthSettings")
+            .field("jwt_secret", &"***")
+            .field("access_token_ttl_seconds", &self.access_token_ttl_seconds)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MigrationSettings {
+    /// Tenants migrated at once by `migrate tenants` when `--concurrency` is not given.
+    pub concurrency: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TelemetrySettings {
+    pub format: LogFormat,
+    /// An `EnvFilter` directive; `RUST_LOG` overrides it.
+    pub level: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProvisioningSettings {
+    pub self_service: bool,
+    pub default_country: String,
+    pub default_currency: String,
+    pub default_timezone: String,
+}
+
+/// A setting that cannot be used; the message names the key.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(String);
+
+impl Settings {
+    /// Loads the settings of `FOTOSTUDIO_ENV` from `<root>/config`.
+    pub fn load(root: &Path) -> Result<Settings, ConfigError> {
+        Self::load_env(root, &environment_name())
+    }
+
+    /// Loads the settings of a named environment (tests use `test`).
+    pub fn load_env(root: &Path, env: &str) -> Result<Settings, ConfigError> {
+        let dir = root.join("config");
+        let mut builder = config::Config::builder()
+            .add_source(config::File::from(dir.join("default.toml")))
+            .add_source(config::File::from(dir.join(format!("{env}.toml"))).required(false))
+            .add_source(
+                config::Environment::with_prefix("FOTOSTUDIO")
+                    .prefix_separator("__")
+                    .separator("__")
+                    .try_parsing(true)
+                    .list_separator(","),
+            )
+            .set_override("environment", env)
+            .map_err(|e| ConfigError(e.to_string()))?;
+        if std::env::var_os("FOTOSTUDIO__DATABASE__URL").is_none()
+            && let Ok(url) = std::env::var("DATABASE_URL")
+        {
+            builder = builder
+                .set_override("database.url", url)
+                .map_err(|e| ConfigError(e.to_string()))?;
+        }
+        let settings: Settings = builder
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .map_err(|e| ConfigError(e.to_string()))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks what types alone cannot.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let fail = |key: &str, why: &str| Err(ConfigError(format!("{key}: {why}")));
+        if self.database.max_connections == 0 {
+            return fail("database.max_connections", "must be at least 1");
+        }
+        if self.auth.jwt_secret.len() < 32 {
+            return fail("auth.jwt_secret", "must be at least 32 bytes long");
+        }
+        if self.environment == "production" && self.auth.jwt_secret.starts_with("dev-only") {
+            return fail(
+                "auth.jwt_secret",
+                "the development key cannot be used in production; set FOTOSTUDIO__AUTH__JWT_SECRET",
+            );
+        }
+        if self.auth.access_token_ttl_seconds < 60 {
+            return fail("auth.access_token_ttl_seconds", "must be at least 60");
+        }
+        let base = &self.tenancy.base_domain;
+        if base.is_empty() || base.starts_with('.') || base.contains(['/', ':', ' ']) {
+            return fail(
+                "tenancy.base_domain",
+                "must be a host name such as fotostudio.example",
+            );
+        }
+        if self.migrations.concurrency == 0 {
+            return fail("migrations.concurrency", "must be at least 1");
+        }
+        if self.auth.argon2_memory_kib < 8 || self.auth.argon2_iterations == 0 {
+            return fail(
+                "auth.argon2_*",
+                "memory must be at least 8 KiB and iterations at least 1",
+            );
+        }
+        Ok(())
+    }
+}
+
+/// The project root: where `config/` lives. `FOTOSTUDIO_ROOT` overrides the guess, which is
+/// the working directory when it has `config/`, else the crate's own directory (for `cargo run`
+/// from elsewhere and for tests).
+pub fn project_root() -> PathBuf {
+    if let Some(root) = std::env::var_os("FOTOSTUDIO_ROOT") {
+        return PathBuf::from(root);
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    if cwd.join("config/default.toml").exists() {
+        cwd
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_password_is_redacted_in_debug_output() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://***@h/db"
+        );
+        assert_eq!(redact_url("postgres://h/db"), "postgres://h/db");
+    }
+}

@@ -1,0 +1,166 @@
+//! [`TenantDb`]: the tenant-scoped database handle, the only way business code reaches a
+//! tenant's tables. It is an sqlx executor (`query(...).fetch_all(&mut db)`), its search_path
+//! is the tenant's from the moment it is handed out, and it keeps the pooled connection's
+//! bookkeeping honest: every statement marks the connection unclean until it completes, so
+//! an error or a cancelled request makes the pool roll back or ping it before reuse.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::future::BoxFuture;
+use futures::stream::{BoxStream, Stream};
+use sqlx::postgres::{PgQueryResult, PgRow, PgStatement, PgTypeInfo, Postgres};
+use sqlx::{Describe, Either, Execute, Executor, SqlStr};
+
+use crate::config::SearchPathMode;
+use crate::db::tenant_pool::{self, PooledConn, PooledObject};
+
+/// A connection pointed at one tenant's schema, borrowed from the [`TenantPool`](crate::db::TenantPool)
+/// for one unit of work. Reads run as they come (autocommit); writes go between
+/// [`begin`](TenantDb::begin) and [`commit`](TenantDb::commit). Dropping it without
+/// committing rolls back.
+pub struct TenantDb {
+    obj: PooledObject,
+    mode: SearchPathMode,
+    in_transaction: bool,
+}
+
+impl std::fmt::Debug for TenantDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TenantDb")
+            .field("search_path", &self.obj.session_path)
+            .field("in_transaction", &self.in_transaction)
+            .finish()
+    }
+}
+
+impl TenantDb {
+    pub(crate) fn new(obj: PooledObject, mode: SearchPathMode, in_transaction: bool) -> TenantDb {
+        TenantDb {
+            obj,
+            mode,
+            in_transaction,
+        }
+    }
+
+    /// Starts a transaction (a no-op in `transaction` mode, where one is always open).
+    pub async fn begin(&mut self) -> Result<(), sqlx::Error> {
+        if !self.in_transaction {
+            // In session mode the session's search_path is already the tenant's.
+            tenant_pool::begin(&mut self.obj, None).await?;
+            self.in_transaction = true;
+        }
+        Ok(())
+    }
+
+    /// Commits the open transaction, if any, and ends the unit of work.
+    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        if self.in_transaction {
+            tenant_pool::commit(&mut self.obj).await?;
+        }
+        Ok(())
+    }
+
+    /// Whether statements now run inside a transaction.
+    pub fn in_transaction(&self) -> bool {
+        self.in_transaction
+    }
+
+    /// How the search_path is applied (tests and diagnostics).
+    pub fn mode(&self) -> SearchPathMode {
+        self.mode
+    }
+
+    fn split(&mut self) -> (&mut PooledConn, bool) {
+        (&mut self.obj, self.in_transaction)
+    }
+}
+
+/// Marks the connection unclean while a statement runs; clean again (unless a transaction is
+/// open) only when the statement completed without error. A future dropped half-way — a
+/// cancelled request — leaves it unclean.
+struct Tracked<'a, S> {
+    inner: S,
+    unclean: &'a mut bool,
+    in_transaction: bool,
+    failed: bool,
+}
+
+impl<'a, S, T> Stream for Tracked<'a, S>
+where
+    S: Stream<Item = Result<T, sqlx::Error>> + Unpin,
+{
+    type Item = Result<T, sqlx::Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        let polled = Pin::new(&mut this.inner).poll_next(cx);
+        match &polled {
+            Poll::Ready(Some(Err(_))) => this.failed = true,
+            Poll::Ready(None) if !this.failed => *this.unclean = this.in_transaction,
+            _ => {}
+        }
+        polled
+    }
+}
+
+impl<'c> Executor<'c> for &'c mut TenantDb {
+    type Database = Postgres;
+
+    fn fetch_many<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> BoxStream<'e, Result<Either<PgQueryResult, PgRow>, sqlx::Error>>
+    where
+        'c: 'e,
+        E: 'q + Execute<'q, Postgres>,
+    {
+        let (pc, in_transaction) = self.split();
+        let PooledConn { conn, unclean, .. } = pc;
+        *unclean = true;
+        Box::pin(Tracked {
+            inner: conn.fetch_many(query),
+            unclean,
+            in_transaction,
+            failed: false,
+        })
+    }
+
+    fn fetch_optional<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> BoxFuture<'e, Result<Option<PgRow>, sqlx::Error>>
+    where
+        'c: 'e,
+        E: 'q + Execute<'q, Postgres>,
+    {
+        let (pc, in_transaction) = self.split();
+        let PooledConn { conn, unclean, .. } = pc;
+        Box::pin(async move {
+            *unclean = true;
+            let row = conn.fetch_optional(query).await?;
+            *unclean = in_transaction;
+            Ok(row)
+        })
+    }
+
+    fn prepare_with<'e>(
+        self,
+        sql: SqlStr,
+        parameters: &'e [PgTypeInfo],
+    ) -> BoxFuture<'e, Result<PgStatement, sqlx::Error>>
+    where
+        'c: 'e,
+    {
+        let (pc, _) = self.split();
+        pc.conn.prepare_with(sql, parameters)
+    }
+
+    fn describe<'e>(self, sql: SqlStr) -> BoxFuture<'e, Result<Describe<Postgres>, sqlx::Error>>
+    where
+        'c: 'e,
+    {
+        let (pc, _) = self.split();
+        pc.conn.describe(sql)
+    }
+}

@@ -1,0 +1,170 @@
+//! The pool of connections that serve tenant requests.
+//!
+//! It is a separate pool from the catalog's because each connection carries state we must
+//! track: in `session` mode, the search_path it was last set to, so the `SET` is skipped when
+//! the next request is for the same studio; and whether its last unit of work ended cleanly.
+//! A connection whose work did not end cleanly (an error, a cancelled request, an open
+//! transaction) is rolled back or pinged before reuse, and dropped if that fails: it never
+//! reaches the next request in an unknown state. sqlx's own pool would ping every connection
+//! on release, a round trip per request that this pool spends only when something went wrong.
+
+use std::time::Duration;
+
+use deadpool::managed::{self, Metrics, RecycleError, RecycleResult};
+use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::{AssertSqlSafe, Connection, Executor};
+
+use crate::config::SearchPathMode;
+use crate::db::schema_name::SchemaName;
+use crate::db::tenant_db::TenantDb;
+
+/// A pooled connection and what we know about its session.
+pub struct PooledConn {
+    pub(crate) conn: PgConnection,
+    /// The session-level search_path this connection is known to have; `None` = unknown.
+    pub(crate) session_path: Option<SchemaName>,
+    /// A statement or transaction did not complete successfully (or is still open).
+    pub(crate) unclean: bool,
+    /// A `BEGIN` was sent and no `COMMIT`/`ROLLBACK` has completed since.
+    pub(crate) maybe_in_transaction: bool,
+}
+
+pub struct PgManager {
+    options: PgConnectOptions,
+    max_lifetime: Duration,
+}
+
+impl managed::Manager for PgManager {
+    type Type = PooledConn;
+    type Error = sqlx::Error;
+
+    async fn create(&self) -> Result<PooledConn, sqlx::Error> {
+        let conn = PgConnection::connect_with(&self.options).await?;
+        Ok(PooledConn {
+            conn,
+            session_path: None,
+            unclean: false,
+            maybe_in_transaction: false,
+        })
+    }
+
+    async fn recycle(&self, pc: &mut PooledConn, metrics: &Metrics) -> RecycleResult<sqlx::Error> {
+        // Every tenant schema a backend touches grows its relation cache: bound its lifetime.
+        if metrics.age() > self.max_lifetime {
+            return Err(RecycleError::message(
+                "connection reached its maximum lifetime",
+            ));
+        }
+        if pc.maybe_in_transaction {
+            pc.conn
+                .execute("ROLLBACK")
+                .await
+                .map_err(RecycleError::Backend)?;
+            pc.maybe_in_transaction = false;
+            pc.unclean = false;
+        } else if pc.unclean {
+            // Drains whatever a cancelled statement left behind and proves the socket works.
+            pc.conn.ping().await.map_err(RecycleError::Backend)?;
+            pc.unclean = false;
+        }
+        Ok(())
+    }
+}
+
+/// Hands out [`TenantDb`] handles: connections whose search_path is one tenant's schema.
+#[derive(Clone)]
+pub struct TenantPool {
+    pool: managed::Pool<PgManager>,
+    mode: SearchPathMode,
+}
+
+impl TenantPool {
+    pub fn new(
+        options: PgConnectOptions,
+        max_size: usize,
+        acquire_timeout: Duration,
+        max_lifetime: Duration,
+        mode: SearchPathMode,
+    ) -> TenantPool {
+        let pool = managed::Pool::builder(PgManager {
+            options,
+            max_lifetime,
+        })
+        .max_size(max_size)
+        .wait_timeout(Some(acquire_timeout))
+        .create_timeout(Some(acquire_timeout))
+        .recycle_timeout(Some(acquire_timeout))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()
+        .expect("a pool with a runtime and timeouts always builds");
+        TenantPool { pool, mode }
+    }
+
+    /// A handle on `schema` with its search_path in force. This is the only way to a
+    /// tenant's tables: there is no other pool that business code can reach.
+    pub async fn acquire(&self, schema: &SchemaName) -> Result<TenantDb, crate::http::ApiError> {
+        let mut obj = self.pool.get().await?;
+        let in_transaction = match self.mode {
+            SearchPathMode::Session => {
+                if obj.session_path.as_ref() != Some(schema) {
+                    set_session_path(&mut obj, schema).await?;
+                }
+                false
+            }
+            SearchPathMode::Transaction => {
+                // SET LOCAL dies with the transaction: nothing is left on the server
+                // connection for PgBouncer to hand to another client.
+                begin(&mut obj, Some(schema)).await?;
+                true
+            }
+        };
+        Ok(TenantDb::new(obj, self.mode, in_transaction))
+    }
+
+    /// Connections open now (busy or idle), for readiness and metrics.
+    pub fn size(&self) -> usize {
+        self.pool.status().size
+    }
+
+    pub fn close(&self) {
+        self.pool.close();
+    }
+}
+
+pub(crate) type PooledObject = managed::Object<PgManager>;
+
+async fn set_session_path(pc: &mut PooledConn, schema: &SchemaName) -> Result<(), sqlx::Error> {
+    // Forget the old path first: if this is cancelled half-way the record says "unknown",
+    // and the next user sets it again.
+    pc.session_path = None;
+    pc.unclean = true;
+    let sql = format!("SET search_path TO {}", schema.search_path());
+    pc.conn.execute(AssertSqlSafe(sql)).await?;
+    pc.session_path = Some(schema.clone());
+    pc.unclean = false;
+    Ok(())
+}
+
+/// Sends `BEGIN` (with `SET LOCAL search_path` when a schema is given) in one round trip.
+pub(crate) async fn begin(
+    pc: &mut PooledConn,
+    schema: Option<&SchemaName>,
+) -> Result<(), sqlx::Error> {
+    pc.unclean = true;
+    pc.maybe_in_transaction = true;
+    let sql = match schema {
+        Some(schema) => format!("BEGIN; SET LOCAL search_path TO {}", schema.search_path()),
+        None => "BEGIN".to_owned(),
+    };
+    pc.conn.execute(AssertSqlSafe(sql)).await?;
+    Ok(())
+}
+
+/// `COMMIT`; the connection is clean again only once the server confirmed it.
+pub(crate) async fn commit(pc: &mut PooledConn) -> Result<(), sqlx::Error> {
+    pc.unclean = true;
+    pc.conn.execute("COMMIT").await?;
+    pc.maybe_in_transaction = false;
+    pc.unclean = false;
+    Ok(())
+}

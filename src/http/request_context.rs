@@ -1,0 +1,87 @@
+//! The outermost middleware: gives every request an id (kept from a sane incoming
+//! `X-Request-Id`, else a new UUIDv7), runs it inside a `request` span, returns the id in
+//! `X-Request-Id`, and logs one line when it ends with status and latency.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use poem::http::HeaderValue;
+use poem::{Endpoint, IntoResponse, Middleware, Request, Response};
+use tracing::Instrument;
+
+tokio::task_local! {
+    static REQUEST_ID: Arc<str>;
+}
+
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// The id of the request being served on this task, if any (problem documents quote it).
+pub fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(|id| id.to_string()).ok()
+}
+
+/// The request id as request data, for handlers (audit records).
+#[derive(Clone, Debug)]
+pub struct RequestId(pub Arc<str>);
+
+pub struct RequestContext;
+
+impl<E: Endpoint> Middleware<E> for RequestContext {
+    type Output = RequestContextEndpoint<E>;
+
+    fn transform(&self, ep: E) -> Self::Output {
+        RequestContextEndpoint { inner: ep }
+    }
+}
+
+pub struct RequestContextEndpoint<E> {
+    inner: E,
+}
+
+fn incoming_id(req: &Request) -> Option<Arc<str>> {
+    let value = req.headers().get(REQUEST_ID_HEADER)?.to_str().ok()?;
+    let sane = !value.is_empty()
+        && value.len() <= 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
+    sane.then(|| Arc::from(value))
+}
+
+impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, mut req: Request) -> poem::Result<Response> {
+        let id = incoming_id(&req).unwrap_or_else(|| Arc::from(uuid::Uuid::now_v7().to_string()));
+        let span = tracing::info_span!(
+            "request",
+            method = %req.method(),
+            path = %req.uri().path(),
+            request_id = %id,
+            tenant = tracing::field::Empty,
+        );
+        req.set_data(RequestId(id.clone()));
+        let started = Instant::now();
+        let work = async {
+            // Errors are rendered inside the request's span and id scope, so problem
+            // documents quote the id and internal causes are logged with it.
+            let mut response = match self.inner.call(req).await {
+                Ok(output) => output.into_response(),
+                Err(err) => crate::http::error::render_any_error(err).await,
+            };
+            if let Ok(value) = HeaderValue::from_str(&id) {
+                response.headers_mut().insert(REQUEST_ID_HEADER, value);
+            }
+            let status = response.status().as_u16();
+            let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+            if status >= 500 {
+                tracing::error!(status, latency_ms, "request failed");
+            } else {
+                tracing::info!(status, latency_ms, "request");
+            }
+            response
+        };
+        let response = REQUEST_ID.scope(id.clone(), work.instrument(span)).await;
+        Ok(response)
+    }
+}

@@ -1,0 +1,8 @@
+//! Clients and schools (clientes, colegios): the first business module, and the pattern the
+//! others copy.
+
+pub mod api;
+pub mod model;
+pub mod repo;
+pub mod service;
+pub mod tax_id;

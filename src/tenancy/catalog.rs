@@ -1,0 +1,251 @@
+//! SQL on the shared catalog (`public.tenants`, `public.tenant_domains`). Every name is
+//! schema-qualified: these queries also run on connections whose search_path is a tenant's.
+
+use sqlx::postgres::{PgConnection, PgPool};
+use sqlx::{Executor, Postgres};
+use uuid::Uuid;
+
+use crate::tenancy::model::{Tenant, TenantStatus};
+
+/// The channel every instance listens on; the payload is the tenant id.
+pub const CHANGED_CHANNEL: &str = "tenant_changed";
+
+/// The tenant columns, then the rest of a statement: one `&'static str` at compile time.
+macro_rules! with_columns {
+    ($head:literal, $($rest:expr),+) => {
+        concat!(
+            $head,
+            " t.id, t.slug, t.name, t.schema_name, t.status, t.country, t.currency, t.timezone, \
+             t.plan, t.schema_version, t.created_at, t.updated_at, t.suspended_at, t.deleted_at ",
+            $($rest),+
+        )
+    };
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn find_by_slug<'e>(
+    db: impl Executor<'e, Database = Postgres>,
+    slug: &str,
+) -> sqlx::Result<Option<Tenant>> {
+    sqlx::query_as(with_columns!(
+        "SELECT",
+        "FROM public.tenants t WHERE t.slug = $1"
+    ))
+    .bind(slug)
+    .fetch_optional(db)
+    .await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn find_by_id(db: &PgPool, id: Uuid) -> sqlx::Result<Option<Tenant>> {
+    sqlx::query_as(with_columns!(
+        "SELECT",
+        "FROM public.tenants t WHERE t.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn find_by_domain(db: &PgPool, domain: &str) -> sqlx::Result<Option<Tenant>> {
+    sqlx::query_as(with_columns!(
+        "SELECT",
+        "FROM public.tenant_domains d JOIN public.tenants t ON t.id = d.tenant_id WHERE d.domain = $1"
+    ))
+    .bind(domain)
+    .fetch_optional(db)
+    .await
+}
+
+/// Filters of the tenant list.
+#[derive(Debug, Default, Clone)]
+pub struct TenantFilter {
+    pub status: Option<TenantStatus>,
+    pub search: Option<String>,
+}
+
+macro_rules! list_where {
+    () => {
+        "WHERE ($1::text IS NULL OR t.status = $1) \
+         AND ($2::text IS NULL OR lower(t.slug) LIKE $2 OR lower(t.name) LIKE $2)"
+    };
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn list(
+    db: &PgPool,
+    filter: &TenantFilter,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<(i64, Vec<Tenant>)> {
+    let search = filter
+        .search
+        .as_ref()
+        .map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
+    let status = filter.status.map(|s| s.as_str());
+    let count: i64 = sqlx::query_scalar(concat!(
+        "SELECT count(*) FROM public.tenants t ",
+        list_where!()
+    ))
+    .bind(status)
+    .bind(search.as_deref())
+    .fetch_one(db)
+    .await?;
+    let rows = sqlx::query_as(with_columns!(
+        "SELECT",
+        "FROM public.tenants t ",
+        list_where!(),
+        " ORDER BY t.slug LIMIT $3 OFFSET $4"
+    ))
+    .bind(status)
+    .bind(search.as_deref())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await?;
+    Ok((count, rows))
+}
+
+/// Every tenant whose schema exists and should be migrated (not mid-provisioning).
+pub async fn list_migratable(db: &PgPool) -> sqlx::Result<Vec<Tenant>> {
+    sqlx::query_as(with_columns!(
+        "SELECT",
+        "FROM public.tenants t WHERE t.status IN ('active', 'suspended', 'deleted') ORDER BY t.slug"
+    ))
+    .fetch_all(db)
+    .await
+}
+
+/// Escapes `%`, `_` and `\` so user input matches literally inside a LIKE pattern.
+pub fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Fields an operator may change.
+#[derive(Debug, Default, Clone)]
+pub struct TenantChanges {
+    pub name: Option<String>,
+    pub plan: Option<String>,
+    pub country: Option<String>,
+    pub currency: Option<String>,
+    pub timezone: Option<String>,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn update(
+    conn: &mut PgConnection,
+    id: Uuid,
+    changes: &TenantChanges,
+) -> sqlx::Result<Option<Tenant>> {
+    sqlx::query_as(with_columns!(
+        "UPDATE public.tenants t SET name = coalesce($2, t.name), plan = coalesce($3, t.plan), \
+         country = coalesce($4, t.country), currency = coalesce($5, t.currency), \
+         timezone = coalesce($6, t.timezone), updated_at = now() \
+         WHERE t.id = $1 AND t.status <> 'provisioning' RETURNING",
+        ""
+    ))
+    .bind(id)
+    .bind(&changes.name)
+    .bind(&changes.plan)
+    .bind(&changes.country)
+    .bind(&changes.currency)
+    .bind(&changes.timezone)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Moves a tenant to `status`, stamping when it was suspended or deleted.
+#[tracing::instrument(skip_all)]
+pub async fn set_status(
+    conn: &mut PgConnection,
+    id: Uuid,
+    status: TenantStatus,
+) -> sqlx::Result<Option<Tenant>> {
+    sqlx::query_as(with_columns!(
+        "UPDATE public.tenants t SET status = $2, updated_at = now(), \
+         suspended_at = CASE WHEN $2 = 'suspended' THEN now() ELSE NULL END, \
+         deleted_at = CASE WHEN $2 = 'deleted' THEN now() ELSE t.deleted_at END \
+         WHERE t.id = $1 AND t.status <> 'provisioning' RETURNING",
+        ""
+    ))
+    .bind(id)
+    .bind(status.as_str())
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Tells every instance (including this one) to forget what it cached about tenants.
+/// Inside a transaction the notification is sent at commit, never for a rollback.
+pub async fn notify_changed(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANGED_CHANNEL)
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn list_domains(
+    db: &PgPool,
+    tenant_id: Uuid,
+) -> sqlx::Result<Vec<(String, chrono::DateTime<chrono::Utc>)>> {
+    sqlx::query_as(
+        "SELECT domain, created_at FROM public.tenant_domains WHERE tenant_id = $1 ORDER BY domain",
+    )
+    .bind(tenant_id)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn add_domain(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    domain: &str,
+) -> sqlx::Result<chrono::DateTime<chrono::Utc>> {
+    sqlx::query_scalar(
+        "INSERT INTO public.tenant_domains (domain, tenant_id) VALUES ($1, $2) RETURNING created_at",
+    )
+    .bind(domain)
+    .bind(tenant_id)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+pub async fn remove_domain(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    domain: &str,
+) -> sqlx::Result<bool> {
+    let done =
+        sqlx::query("DELETE FROM public.tenant_domains WHERE tenant_id = $1 AND domain = $2")
+            .bind(tenant_id)
+            .bind(domain)
+            .execute(&mut *conn)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records the schema version a tenant reached.
+pub async fn set_schema_version(
+    conn: &mut PgConnection,
+    id: Uuid,
+    version: i32,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE public.tenants SET schema_version = $2 WHERE id = $1 AND schema_version <> $2",
+    )
+    .bind(id)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -271,8 +271,11 @@ async fn serve(state: Arc<AppState>) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// An API error as one line for the terminal.
-fn api_message(e: crate::http::ApiError) -> Box<dyn std::error::Error> {
+/// An API error as one line for the terminal (internal causes included: this is the operator).
+pub fn api_message(e: crate::http::ApiError) -> Box<dyn std::error::Error> {
+    if let crate::http::ApiError::Internal(cause) = &e {
+        return cause.clone().into();
+    }
     let problem = e.problem();
     let fields: Vec<String> = problem
         .errors

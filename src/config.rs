@@ -162,8 +162,7 @@ impl Settings {
                 config::Environment::with_prefix("FOTOSTUDIO")
                     .prefix_separator("__")
                     .separator("__")
-                    .try_parsing(true)
-                    .list_separator(","),
+                    .try_parsing(true),
             )
             .set_override("environment", env)
             .map_err(|e| ConfigError(e.to_string()))?;

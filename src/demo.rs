@@ -155,6 +155,5 @@ pub async fn ensure_demo_studio(state: &AppState) -> Result<(), Box<dyn std::err
 }
 
 fn describe(e: ApiError) -> Box<dyn std::error::Error> {
-    let problem = e.problem();
-    format!("{} {:?}", problem.detail, problem.errors).into()
+    crate::cli::api_message(e)
 }

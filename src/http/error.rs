@@ -302,6 +302,9 @@ pub async fn render_any_error(err: poem::Error) -> Response {
     let detail = if status.is_server_error() {
         tracing::error!(error = %err, "unhandled error");
         "an internal error occurred; quote the request id when reporting it".to_owned()
+    } else if let Some(path) = err.downcast_ref::<poem_openapi::error::ParsePathError>() {
+        // poem-openapi names path parameters by position; the reason is what helps.
+        format!("a path parameter is malformed: {}", path.reason)
     } else {
         err.to_string()
     };

@@ -148,6 +148,8 @@ async fn change(
         .ok_or_else(|| ApiError::not_found("tenant"))?;
     catalog::notify_changed(&mut tx, id).await?;
     tx.commit().await?;
+    // This instance forgets at once; the others when the notification reaches them.
+    state.resolver.invalidate_all();
     Ok(tenant)
 }
 
@@ -330,6 +332,7 @@ impl TenantsApi {
         let created_at = catalog::add_domain(&mut tx, tenant.id, &domain).await?;
         catalog::notify_changed(&mut tx, tenant.id).await?;
         tx.commit().await?;
+        state.resolver.invalidate_all();
         Ok(Created::Created(Json(DomainView { domain, created_at })))
     }
 
@@ -349,6 +352,7 @@ impl TenantsApi {
         }
         catalog::notify_changed(&mut tx, id.0).await?;
         tx.commit().await?;
+        state.resolver.invalidate_all();
         Ok(Deleted::Deleted)
     }
 

@@ -114,10 +114,11 @@ pub async fn get(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<Client>> {
 
 #[tracing::instrument(skip_all)]
 pub async fn insert(db: &mut TenantDb, client: &ValidClient) -> sqlx::Result<Client> {
-    let row = sqlx::query(select_clients!(
-        " FROM (INSERT INTO clients (id, kind, name, tax_id_type, tax_id_number, email, phone, address, \
-         notes, contact_name, contact_role) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-         RETURNING *) AS inserted"
+    let row = sqlx::query(concat!(
+        "WITH written AS (INSERT INTO clients (id, kind, name, tax_id_type, tax_id_number, email, phone, \
+         address, notes, contact_name, contact_role) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         RETURNING *) ",
+        select_clients!(" FROM written")
     ));
     let row = bind_fields(row.bind(Uuid::now_v7()), client)
         .fetch_one(&mut *db)
@@ -131,10 +132,11 @@ pub async fn update(
     id: Uuid,
     client: &ValidClient,
 ) -> sqlx::Result<Option<Client>> {
-    let row = sqlx::query(select_clients!(
-        " FROM (UPDATE clients SET kind = $2, name = $3, tax_id_type = $4, tax_id_number = $5, email = $6, \
-         phone = $7, address = $8, notes = $9, contact_name = $10, contact_role = $11, updated_at = now() \
-         WHERE id = $1 RETURNING *) AS updated"
+    let row = sqlx::query(concat!(
+        "WITH written AS (UPDATE clients SET kind = $2, name = $3, tax_id_type = $4, tax_id_number = $5, \
+         email = $6, phone = $7, address = $8, notes = $9, contact_name = $10, contact_role = $11, \
+         updated_at = now() WHERE id = $1 RETURNING *) ",
+        select_clients!(" FROM written")
     ));
     let row = bind_fields(row.bind(id), client)
         .fetch_optional(&mut *db)

@@ -1,0 +1,220 @@
+//! Tenant migrations: a no-op when current, per-tenant failure isolation, safe concurrent
+//! runs, and the CLI's exit status.
+
+use std::sync::Arc;
+
+use fotostudio::tenancy::migrations::{self, TenantRun};
+use refinery_core::Migration;
+
+use crate::helpers::{TestApp, server_url, spawn_app};
+
+fn with_probe() -> Arc<Vec<Migration>> {
+    let mut all = migrations::tenant_migrations().to_vec();
+    all.push(
+        Migration::unapplied(
+            "V1000__probe",
+            "CREATE TABLE probe (id integer PRIMARY KEY);",
+        )
+        .unwrap(),
+    );
+    Arc::new(all)
+}
+
+async fn history(app: &TestApp, slug: &str) -> Vec<i32> {
+    let mut conn = app.raw().await;
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT version FROM t_{slug}.tenant_schema_history ORDER BY version"
+    )))
+    .fetch_all(&mut conn)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn migrating_current_tenants_is_a_no_op() {
+    let app = spawn_app().await;
+    app.studio("acme").await;
+    app.studio("beta").await;
+    let summary = migrations::migrate_tenants(&app.state.db.catalog, TenantRun::all(4))
+        .await
+        .unwrap();
+    assert_eq!(summary.outcomes.len(), 2);
+    assert!(
+        summary
+            .outcomes
+            .iter()
+            .all(|o| o.applied.is_empty() && o.error.is_none()),
+        "{summary:?}"
+    );
+    assert_eq!(history(&app, "acme").await, [1, 2]);
+}
+
+#[tokio::test]
+async fn a_failing_tenant_stays_at_its_version_while_the_others_advance() {
+    let app = spawn_app().await;
+    for slug in ["acme", "beta", "gama"] {
+        app.studio(slug).await;
+    }
+    let mut conn = app.raw().await;
+    sqlx::raw_sql("CREATE TABLE t_beta.probe (planted text)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+
+    let run = TenantRun {
+        migrations: with_probe(),
+        ..TenantRun::all(3)
+    };
+    let summary = migrations::migrate_tenants(&app.state.db.catalog, run.clone())
+        .await
+        .unwrap();
+    let failed: Vec<&str> = summary.failed().iter().map(|o| o.slug.as_str()).collect();
+    assert_eq!(failed, ["beta"]);
+    assert_eq!(history(&app, "acme").await, [1, 2, 1000]);
+    assert_eq!(history(&app, "gama").await, [1, 2, 1000]);
+    assert_eq!(
+        history(&app, "beta").await,
+        [1, 2],
+        "the failed tenant keeps its old version"
+    );
+    let planted: i64 = sqlx::query_scalar("SELECT count(*) FROM information_schema.columns WHERE table_schema = 't_beta' AND table_name = 'probe' AND column_name = 'planted'")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(planted, 1, "the planted table is untouched");
+    let versions: Vec<(String, i32)> =
+        sqlx::query_as("SELECT slug, schema_version FROM public.tenants ORDER BY slug")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(
+        versions,
+        [
+            ("acme".into(), 1000),
+            ("beta".into(), 2),
+            ("gama".into(), 1000)
+        ]
+    );
+
+    // Fixed, the next run finishes beta and leaves the others alone.
+    sqlx::raw_sql("DROP TABLE t_beta.probe")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let summary = migrations::migrate_tenants(&app.state.db.catalog, run)
+        .await
+        .unwrap();
+    assert!(summary.failed().is_empty());
+    let applied: Vec<(&str, &[i32])> = summary
+        .outcomes
+        .iter()
+        .map(|o| (o.slug.as_str(), o.applied.as_slice()))
+        .collect();
+    assert_eq!(
+        applied,
+        [("acme", &[][..]), ("beta", &[1000][..]), ("gama", &[][..])]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_runs_at_once_apply_each_migration_exactly_once() {
+    let app = spawn_app().await;
+    for slug in ["acme", "beta", "gama", "delta"] {
+        app.studio(slug).await;
+    }
+    let run = TenantRun {
+        migrations: with_probe(),
+        ..TenantRun::all(2)
+    };
+    let (one, two) = tokio::join!(
+        migrations::migrate_tenants(&app.state.db.catalog, run.clone()),
+        migrations::migrate_tenants(&app.state.db.catalog, run.clone()),
+    );
+    let (one, two) = (one.unwrap(), two.unwrap());
+    assert!(one.failed().is_empty() && two.failed().is_empty());
+    for slug in ["acme", "beta", "gama", "delta"] {
+        assert_eq!(history(&app, slug).await, [1, 2, 1000], "{slug}");
+        let applied_by_both: usize = [&one, &two]
+            .iter()
+            .map(|s| {
+                s.outcomes
+                    .iter()
+                    .find(|o| o.slug == slug)
+                    .unwrap()
+                    .applied
+                    .len()
+            })
+            .sum();
+        assert_eq!(
+            applied_by_both, 1,
+            "{slug}: exactly one run applied the migration"
+        );
+    }
+}
+
+fn cli(app: &TestApp, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_fotostudio"))
+        .args(args)
+        .env("FOTOSTUDIO_ENV", "test")
+        .env("FOTOSTUDIO__DATABASE__URL", server_url(&app.db_name))
+        .env("FOTOSTUDIO_ROOT", env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run the fotostudio binary")
+}
+
+#[tokio::test]
+async fn the_cli_run_continues_past_a_failing_tenant_and_exits_non_zero() {
+    let app = spawn_app().await;
+    app.studio("acme").await;
+    app.studio("beta").await;
+    // Take both back to version 1; plant a conflicting `clients` table in beta.
+    let mut conn = app.raw().await;
+    sqlx::raw_sql(
+        "DELETE FROM t_acme.tenant_schema_history WHERE version = 2; DROP TABLE t_acme.clients;
+         DELETE FROM t_beta.tenant_schema_history WHERE version = 2; DROP TABLE t_beta.clients;
+         CREATE TABLE t_beta.clients (planted integer);
+         UPDATE public.tenants SET schema_version = 1;",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+
+    let status = cli(&app, &["migrate", "status"]);
+    let table = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        table.contains("acme") && table.contains("V2"),
+        "status shows pending V2:\n{table}\n{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+
+    let run = cli(&app, &["migrate", "tenants", "--concurrency", "2"]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        stdout.contains("1 migrated")
+            && stdout.contains("1 failed")
+            && stdout.contains("FAILED beta"),
+        "{stdout}"
+    );
+    assert_eq!(history(&app, "acme").await, [1, 2]);
+    assert_eq!(history(&app, "beta").await, [1]);
+
+    // Once fixed, a run exits 0.
+    sqlx::raw_sql("DROP TABLE t_beta.clients")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let run = cli(&app, &["migrate", "tenants", "--tenant", "beta"]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+    assert_eq!(history(&app, "beta").await, [1, 2]);
+}

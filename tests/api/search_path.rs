@@ -1,0 +1,177 @@
+//! The search_path never leaks: concurrent work alternating between studios — some of it
+//! cancelled mid-flight, some failing inside its transaction — only ever sees its own rows.
+
+use std::time::Duration;
+
+use fotostudio::config::SearchPathMode;
+use fotostudio::db::{SchemaName, TenantPool};
+use futures::StreamExt;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{Studio, TestApp, spawn_app};
+
+const STUDIOS: [&str; 3] = ["acme", "beta", "gama"];
+
+async fn studios_with_clients(app: &TestApp) -> Vec<Studio> {
+    let mut studios = Vec::new();
+    for slug in STUDIOS {
+        let studio = app.studio(slug).await;
+        for i in 0..5 {
+            app.create_client(
+                &studio,
+                json!({"kind": "individual", "name": format!("{slug}-{i}"), "tax_id_type": "other", "tax_id_number": format!("{slug}-{i}")}),
+            )
+            .await;
+        }
+        studios.push(studio);
+    }
+    studios
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_requests_across_studios_only_see_their_own_rows() {
+    let app = spawn_app().await;
+    let studios = studios_with_clients(&app).await;
+    let impatient = reqwest::Client::builder()
+        .timeout(Duration::from_millis(2))
+        .build()
+        .unwrap();
+    let results = futures::stream::iter(0..300)
+        .map(|i| {
+            let studio = &studios[i % studios.len()];
+            let app = &app;
+            let impatient = &impatient;
+            async move {
+                match i % 5 {
+                    // Fails inside its transaction: the tax id exists already (409).
+                    0 => {
+                        let dup = json!({"kind": "individual", "name": "dup", "tax_id_type": "other", "tax_id_number": format!("{}-0", studio.slug)});
+                        let reply = app.as_studio(studio, Method::POST, "/api/clients").json(dup).send().await;
+                        reply.assert_problem(409, "conflict");
+                    }
+                    // Given up on by the client mid-flight.
+                    1 => {
+                        let _ = impatient
+                            .get(format!("{}/api/clients", app.base_url))
+                            .header("X-Tenant", &studio.slug)
+                            .bearer_auth(&studio.token)
+                            .send()
+                            .await;
+                    }
+                    _ => {
+                        let reply = app.as_studio(studio, Method::GET, "/api/clients?page_size=100").send().await;
+                        reply.assert(200);
+                        let names: Vec<&str> =
+                            reply.body["results"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+                        assert_eq!(names.len(), 5, "{} saw {names:?}", studio.slug);
+                        assert!(
+                            names.iter().all(|n| n.starts_with(&format!("{}-", studio.slug))),
+                            "{} saw another studio's rows: {names:?}",
+                            studio.slug
+                        );
+                    }
+                }
+            }
+        })
+        .buffer_unordered(32)
+        .collect::<Vec<()>>()
+        .await;
+    assert_eq!(results.len(), 300);
+}
+
+/// Drives the tenant pool directly, cancelling work at random points, in both modes.
+async fn pool_survives_cancellation_and_errors(mode: SearchPathMode) {
+    let app = spawn_app().await;
+    studios_with_clients(&app).await;
+    let pool = TenantPool::new(
+        app.state.db.options.clone(),
+        3,
+        Duration::from_secs(5),
+        Duration::from_secs(600),
+        mode,
+    );
+    let schemas: Vec<SchemaName> = STUDIOS
+        .iter()
+        .map(|s| SchemaName::parse(&format!("t_{s}")).unwrap())
+        .collect();
+    let mut cancelled = 0;
+    for i in 0..240u64 {
+        let slug = STUDIOS[(i % 3) as usize];
+        let schema = &schemas[(i % 3) as usize];
+        let work = async {
+            let mut db = pool.acquire(schema).await.unwrap();
+            match i % 4 {
+                // A read that sleeps so the timeout below can cut it half-way.
+                0 => {
+                    sqlx::query("SELECT pg_sleep(0.003), count(*) FROM clients")
+                        .fetch_one(&mut db)
+                        .await
+                        .unwrap();
+                }
+                // A transaction that fails on a duplicate, then is dropped.
+                1 => {
+                    db.begin().await.unwrap();
+                    let dup = sqlx::query("INSERT INTO clients (id, kind, name, tax_id_type, tax_id_number) VALUES (gen_random_uuid(), 'individual', 'x', 'other', $1)")
+                        .bind(format!("{slug}-0"))
+                        .execute(&mut db)
+                        .await;
+                    assert!(dup.is_err());
+                }
+                // A transaction that writes, then is abandoned without commit.
+                2 => {
+                    db.begin().await.unwrap();
+                    sqlx::query("UPDATE clients SET notes = 'abandoned'")
+                        .execute(&mut db)
+                        .await
+                        .unwrap();
+                    sqlx::query("SELECT pg_sleep(0.002)")
+                        .execute(&mut db)
+                        .await
+                        .unwrap();
+                }
+                _ => {}
+            }
+        };
+        // Cut every third unit of work at a random point (0–4 ms).
+        if i % 3 == 0 {
+            if tokio::time::timeout(Duration::from_micros((i * 397) % 4000), work)
+                .await
+                .is_err()
+            {
+                cancelled += 1;
+            }
+        } else {
+            work.await;
+        }
+        // Whatever happened before, the next handle sees exactly its own studio.
+        let mut db = pool.acquire(schema).await.unwrap();
+        let (current, foreign, notes): (String, i64, i64) = sqlx::query_as(
+            "SELECT current_schema()::text, count(*) FILTER (WHERE name NOT LIKE $1), count(*) FILTER (WHERE notes IS NOT NULL) FROM clients",
+        )
+        .bind(format!("{slug}-%"))
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+        assert_eq!(current, schema.as_str(), "iteration {i}");
+        assert_eq!(foreign, 0, "iteration {i}: rows of another studio visible");
+        assert_eq!(
+            notes, 0,
+            "iteration {i}: an abandoned transaction was committed"
+        );
+    }
+    assert!(
+        cancelled > 10,
+        "the test must actually cancel work mid-flight ({cancelled})"
+    );
+}
+
+#[tokio::test]
+async fn session_mode_pool_survives_cancellation_and_errors() {
+    pool_survives_cancellation_and_errors(SearchPathMode::Session).await;
+}
+
+#[tokio::test]
+async fn transaction_mode_pool_survives_cancellation_and_errors() {
+    pool_survives_cancellation_and_errors(SearchPathMode::Transaction).await;
+}

@@ -13,6 +13,7 @@ use crate::auth::extract::TenantUser;
 use crate::auth::permissions::Permission;
 use crate::auth::roles::Role;
 use crate::auth::{LoginRequest, TokenResponse, bad_credentials};
+use crate::http::json::JsonOut;
 use crate::http::{ApiError, ApiResult, ApiTags};
 use crate::studio::users::model::User;
 use crate::studio::users::repo;
@@ -21,7 +22,7 @@ use crate::tenancy::resolve::RequestTenant;
 pub struct AuthApi;
 
 /// The signed-in user.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct Profile {
     pub id: Uuid,
     pub email: String,
@@ -57,7 +58,7 @@ impl AuthApi {
         state: Data<&Arc<AppState>>,
         tenant: Data<&RequestTenant>,
         body: Json<LoginRequest>,
-    ) -> ApiResult<Json<TokenResponse>> {
+    ) -> ApiResult<JsonOut<TokenResponse>> {
         let tenant = tenant.require()?;
         let mut db = state.db.tenants.acquire(&tenant.schema).await?;
         let user = repo::find_by_email(&mut db, body.email.trim()).await?;
@@ -69,7 +70,7 @@ impl AuthApi {
             _ => return Err(bad_credentials()),
         };
         repo::record_login(&mut db, user.id).await?;
-        Ok(Json(TokenResponse::bearer(state.jwt.issue_tenant(
+        Ok(JsonOut(TokenResponse::bearer(state.jwt.issue_tenant(
             user.id,
             tenant.id,
             user.role.as_str(),
@@ -82,12 +83,12 @@ impl AuthApi {
         &self,
         state: Data<&Arc<AppState>>,
         user: TenantUser,
-    ) -> ApiResult<Json<Profile>> {
+    ) -> ApiResult<JsonOut<Profile>> {
         user.require(Permission::ProfileRead)?;
         let mut db = state.db.tenants.acquire(&user.tenant.schema).await?;
         let found = repo::find_by_id(&mut db, user.user_id).await?;
         match found {
-            Some(u) if u.active => Ok(Json(u.into())),
+            Some(u) if u.active => Ok(JsonOut(u.into())),
             _ => Err(ApiError::Unauthorized(
                 "this account no longer exists or is inactive".to_owned(),
             )),

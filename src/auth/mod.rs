@@ -22,7 +22,7 @@ pub struct LoginRequest {
 }
 
 /// An access token.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct TokenResponse {
     pub access_token: String,
     /// Always `Bearer`.

@@ -8,6 +8,7 @@ use poem_openapi::payload::Json;
 
 use crate::app::AppState;
 use crate::auth::{LoginRequest, TokenResponse, bad_credentials, operators};
+use crate::http::json::JsonOut;
 use crate::http::{ApiResult, ApiTags};
 
 pub struct PlatformAuthApi;
@@ -20,7 +21,7 @@ impl PlatformAuthApi {
         &self,
         state: Data<&Arc<AppState>>,
         body: Json<LoginRequest>,
-    ) -> ApiResult<Json<TokenResponse>> {
+    ) -> ApiResult<JsonOut<TokenResponse>> {
         let operator = operators::find_by_email(&state.db.catalog, body.email.trim()).await?;
         let hash = operator.as_ref().map(|o| o.password_hash.as_str());
         let verified = state.passwords.verify(&body.password, hash).await;
@@ -29,7 +30,7 @@ impl PlatformAuthApi {
             _ => return Err(bad_credentials()),
         };
         operators::record_login(&state.db.catalog, operator.id).await?;
-        Ok(Json(TokenResponse::bearer(
+        Ok(JsonOut(TokenResponse::bearer(
             state.jwt.issue_platform(operator.id),
         )))
     }

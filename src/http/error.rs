@@ -7,13 +7,12 @@
 use poem::http::{HeaderValue, StatusCode, header};
 use poem::{IntoResponse, Response, error::ResponseError};
 use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registry};
-use poem_openapi::types::ToJSON;
 use poem_openapi::{ApiResponse, Object};
 
 use crate::http::request_context;
 
 /// One offending input field.
-#[derive(Debug, Clone, PartialEq, Eq, Object, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Object, serde::Serialize, serde::Deserialize)]
 pub struct FieldError {
     /// The field's name as sent (`tax_id_number`, `admin.email`, ...).
     pub field: String,
@@ -31,11 +30,12 @@ impl FieldError {
 }
 
 /// RFC 9457 problem details, as every 4xx/5xx body.
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, serde::Serialize)]
 #[oai(rename = "Problem")]
 pub struct Problem {
     /// Always `about:blank`: the stable identifier is `code`.
     #[oai(rename = "type")]
+    #[serde(rename = "type")]
     pub problem_type: String,
     /// The HTTP status phrase.
     pub title: String,
@@ -46,9 +46,11 @@ pub struct Problem {
     pub code: String,
     /// The request id, also in the `X-Request-Id` header: quote it when reporting a problem.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// For `validation_failed`: the offending fields.
     #[oai(skip_serializing_if_is_empty)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
 }
 
@@ -206,7 +208,7 @@ pub fn problem(status: StatusCode, code: &str, detail: String, errors: Vec<Field
 /// Renders a problem document as an `application/problem+json` response.
 pub fn problem_response(problem: &Problem, retry_after: Option<u64>) -> Response {
     let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = problem.to_json_string();
+    let body = serde_json::to_string(problem).unwrap_or_default();
     let mut response = Response::builder()
         .status(status)
         .content_type("application/problem+json")

@@ -4,21 +4,21 @@
 use std::sync::Arc;
 
 use poem::web::Data;
-use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use crate::app::AppState;
 use crate::http::ApiTags;
+use crate::http::json::JsonOut;
 use crate::tenancy::migrations;
 
 pub struct HealthApi;
 
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct Liveness {
     pub status: String,
 }
 
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct Readiness {
     /// `ready` or `not_ready`.
     pub status: String,
@@ -35,18 +35,18 @@ pub struct Readiness {
 pub enum ReadyResponse {
     /// Ready to serve.
     #[oai(status = 200)]
-    Ready(Json<Readiness>),
+    Ready(JsonOut<Readiness>),
     /// Not ready: the body says why.
     #[oai(status = 503)]
-    NotReady(Json<Readiness>),
+    NotReady(JsonOut<Readiness>),
 }
 
 #[OpenApi(tag = "ApiTags::Operations")]
 impl HealthApi {
     /// Liveness: the process is up.
     #[oai(path = "/health/live", method = "get")]
-    async fn live(&self) -> Json<Liveness> {
-        Json(Liveness {
+    async fn live(&self) -> JsonOut<Liveness> {
+        JsonOut(Liveness {
             status: "alive".to_owned(),
         })
     }
@@ -79,9 +79,9 @@ impl HealthApi {
             tenants_behind: behind,
         };
         if ready {
-            ReadyResponse::Ready(Json(body))
+            ReadyResponse::Ready(JsonOut(body))
         } else {
-            ReadyResponse::NotReady(Json(body))
+            ReadyResponse::NotReady(JsonOut(body))
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod body_limit;
 pub mod db_error;
 pub mod error;
 pub mod health;
+pub mod json;
 pub mod pagination;
 pub mod rate_limit;
 pub mod request_context;

@@ -54,7 +54,7 @@ impl PageRequest {
 }
 
 /// One page of a list.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct Page<T: ParseFromJSON + ToJSON> {
     /// How many items match, over all pages.
     pub count: i64,

@@ -1,15 +1,16 @@
 //! Response shapes shared by every module.
 
 use poem_openapi::ApiResponse;
-use poem_openapi::payload::Json;
 use poem_openapi::types::{ParseFromJSON, ToJSON};
+
+use crate::http::json::JsonOut;
 
 /// 201 with the created resource.
 #[derive(ApiResponse)]
-pub enum Created<T: ParseFromJSON + ToJSON + Send + Sync> {
+pub enum Created<T: ParseFromJSON + ToJSON + serde::Serialize + Send + Sync> {
     /// Created.
     #[oai(status = 201)]
-    Created(Json<T>),
+    Created(JsonOut<T>),
 }
 
 /// 204 after a delete.

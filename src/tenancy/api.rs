@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::app::AppState;
 use crate::auth::extract::{PlatformOperator, TenantUser};
 use crate::auth::permissions::Permission;
+use crate::http::json::JsonOut;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::responses::{Created, Deleted};
 use crate::http::{ApiError, ApiResult, ApiTags};
@@ -26,7 +27,7 @@ use crate::tenancy::provision::{self, ProvisionRequest};
 use crate::tenancy::{domains, locale};
 
 /// A studio as the platform shows it.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct TenantView {
     pub id: Uuid,
     pub slug: String,
@@ -78,7 +79,7 @@ pub struct TenantPatch {
 }
 
 /// A custom domain of a studio.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct DomainView {
     pub domain: String,
     pub created_at: DateTime<Utc>,
@@ -167,7 +168,7 @@ impl TenantsApi {
         #[oai(validator(max_length = 100))] search: Query<Option<String>>,
         page: Query<Option<i64>>,
         page_size: Query<Option<i64>>,
-    ) -> ApiResult<Json<Page<TenantView>>> {
+    ) -> ApiResult<JsonOut<Page<TenantView>>> {
         let request = PageRequest::parse(page.0, page_size.0)?;
         let filter = TenantFilter {
             status: status.0,
@@ -181,7 +182,7 @@ impl TenantsApi {
         )
         .await?;
         let views = tenants.iter().map(TenantView::from).collect();
-        Ok(Json(Page::new(uri, request, count, views)))
+        Ok(JsonOut(Page::new(uri, request, count, views)))
     }
 
     /// Provision a studio: its schema, every tenant migration and its first admin.
@@ -199,14 +200,14 @@ impl TenantsApi {
             &body,
         )
         .await?;
-        Ok(Created::Created(Json(TenantView::from(&tenant))))
+        Ok(Created::Created(JsonOut(TenantView::from(&tenant))))
     }
 
     /// The studio this request is for (any signed-in user of it).
     #[oai(path = "/tenants/current", method = "get")]
-    async fn current(&self, user: TenantUser) -> ApiResult<Json<TenantView>> {
+    async fn current(&self, user: TenantUser) -> ApiResult<JsonOut<TenantView>> {
         user.require(Permission::ProfileRead)?;
-        Ok(Json(TenantView::from(user.tenant.as_ref())))
+        Ok(JsonOut(TenantView::from(user.tenant.as_ref())))
     }
 
     /// One studio.
@@ -216,8 +217,8 @@ impl TenantsApi {
         state: Data<&Arc<AppState>>,
         _operator: PlatformOperator,
         id: Path<Uuid>,
-    ) -> ApiResult<Json<TenantView>> {
-        Ok(Json(TenantView::from(&load(&state, id.0).await?)))
+    ) -> ApiResult<JsonOut<TenantView>> {
+        Ok(JsonOut(TenantView::from(&load(&state, id.0).await?)))
     }
 
     /// Change a studio's name, plan, country, currency or time zone.
@@ -228,7 +229,7 @@ impl TenantsApi {
         _operator: PlatformOperator,
         id: Path<Uuid>,
         body: Json<TenantPatch>,
-    ) -> ApiResult<Json<TenantView>> {
+    ) -> ApiResult<JsonOut<TenantView>> {
         let changes = validate_patch(&body)?;
         if let Some(tz) = &changes.timezone {
             let known = sqlx::query("SELECT now() AT TIME ZONE $1")
@@ -246,7 +247,7 @@ impl TenantsApi {
             catalog::update(c, id.0, &changes).await
         })
         .await?;
-        Ok(Json(TenantView::from(&tenant)))
+        Ok(JsonOut(TenantView::from(&tenant)))
     }
 
     /// Soft-delete a studio: its traffic stops at once; the schema stays until an operator
@@ -272,7 +273,7 @@ impl TenantsApi {
         state: Data<&Arc<AppState>>,
         _operator: PlatformOperator,
         id: Path<Uuid>,
-    ) -> ApiResult<Json<TenantView>> {
+    ) -> ApiResult<JsonOut<TenantView>> {
         let tenant = load(&state, id.0).await?;
         if tenant.status == TenantStatus::Deleted {
             return Err(ApiError::conflict("a deleted studio cannot be suspended"));
@@ -281,7 +282,7 @@ impl TenantsApi {
             catalog::set_status(c, id.0, TenantStatus::Suspended).await
         })
         .await?;
-        Ok(Json(TenantView::from(&tenant)))
+        Ok(JsonOut(TenantView::from(&tenant)))
     }
 
     /// Re-activate a suspended (or soft-deleted) studio.
@@ -291,12 +292,12 @@ impl TenantsApi {
         state: Data<&Arc<AppState>>,
         _operator: PlatformOperator,
         id: Path<Uuid>,
-    ) -> ApiResult<Json<TenantView>> {
+    ) -> ApiResult<JsonOut<TenantView>> {
         let tenant = change(&state, id.0, async |c| {
             catalog::set_status(c, id.0, TenantStatus::Active).await
         })
         .await?;
-        Ok(Json(TenantView::from(&tenant)))
+        Ok(JsonOut(TenantView::from(&tenant)))
     }
 
     /// A studio's custom domains.
@@ -306,10 +307,10 @@ impl TenantsApi {
         state: Data<&Arc<AppState>>,
         _operator: PlatformOperator,
         id: Path<Uuid>,
-    ) -> ApiResult<Json<Vec<DomainView>>> {
+    ) -> ApiResult<JsonOut<Vec<DomainView>>> {
         let tenant = load(&state, id.0).await?;
         let rows = catalog::list_domains(&state.db.catalog, tenant.id).await?;
-        Ok(Json(
+        Ok(JsonOut(
             rows.into_iter()
                 .map(|(domain, created_at)| DomainView { domain, created_at })
                 .collect(),
@@ -333,7 +334,7 @@ impl TenantsApi {
         catalog::notify_changed(&mut tx, tenant.id).await?;
         tx.commit().await?;
         state.resolver.invalidate_all();
-        Ok(Created::Created(Json(DomainView { domain, created_at })))
+        Ok(Created::Created(JsonOut(DomainView { domain, created_at })))
     }
 
     /// Remove a custom domain.
@@ -380,6 +381,6 @@ impl TenantsApi {
             &body,
         )
         .await?;
-        Ok(Created::Created(Json(TenantView::from(&tenant))))
+        Ok(Created::Created(JsonOut(TenantView::from(&tenant))))
     }
 }

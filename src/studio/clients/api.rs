@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::app::AppState;
 use crate::auth::extract::TenantUser;
 use crate::auth::permissions::Permission;
+use crate::http::json::JsonOut;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::responses::{Created, Deleted};
 use crate::http::{ApiResult, ApiTags};
@@ -29,13 +30,13 @@ impl ClientsApi {
         filter: ClientFilter,
         page: Option<i64>,
         page_size: Option<i64>,
-    ) -> ApiResult<Json<Page<Client>>> {
+    ) -> ApiResult<JsonOut<Page<Client>>> {
         user.require(Permission::ClientsRead)?;
         let request = PageRequest::parse(page, page_size)?;
         let mut db = state.db.tenants.acquire(&user.tenant.schema).await?;
         let (count, clients) =
             service::list(&mut db, &filter, request.limit(), request.offset()).await?;
-        Ok(Json(Page::new(uri, request, count, clients)))
+        Ok(JsonOut(Page::new(uri, request, count, clients)))
     }
 }
 
@@ -54,7 +55,7 @@ impl ClientsApi {
         kind: Query<Option<ClientKind>>,
         page: Query<Option<i64>>,
         page_size: Query<Option<i64>>,
-    ) -> ApiResult<Json<Page<Client>>> {
+    ) -> ApiResult<JsonOut<Page<Client>>> {
         let filter = ClientFilter {
             kind: kind.0,
             search: search.0.filter(|s| !s.trim().is_empty()),
@@ -72,7 +73,7 @@ impl ClientsApi {
         #[oai(validator(max_length = 100))] search: Query<Option<String>>,
         page: Query<Option<i64>>,
         page_size: Query<Option<i64>>,
-    ) -> ApiResult<Json<Page<Client>>> {
+    ) -> ApiResult<JsonOut<Page<Client>>> {
         let filter = ClientFilter {
             kind: Some(ClientKind::School),
             search: search.0.filter(|s| !s.trim().is_empty()),
@@ -90,7 +91,7 @@ impl ClientsApi {
     ) -> ApiResult<Created<Client>> {
         user.require(Permission::ClientsWrite)?;
         let db = state.db.tenants.acquire(&user.tenant.schema).await?;
-        Ok(Created::Created(Json(service::create(db, &body).await?)))
+        Ok(Created::Created(JsonOut(service::create(db, &body).await?)))
     }
 
     /// One client.
@@ -100,10 +101,10 @@ impl ClientsApi {
         state: Data<&Arc<AppState>>,
         user: TenantUser,
         id: Path<Uuid>,
-    ) -> ApiResult<Json<Client>> {
+    ) -> ApiResult<JsonOut<Client>> {
         user.require(Permission::ClientsRead)?;
         let mut db = state.db.tenants.acquire(&user.tenant.schema).await?;
-        Ok(Json(service::get(&mut db, id.0).await?))
+        Ok(JsonOut(service::get(&mut db, id.0).await?))
     }
 
     /// Replace a client's fields.
@@ -114,10 +115,10 @@ impl ClientsApi {
         user: TenantUser,
         id: Path<Uuid>,
         body: Json<ClientInput>,
-    ) -> ApiResult<Json<Client>> {
+    ) -> ApiResult<JsonOut<Client>> {
         user.require(Permission::ClientsWrite)?;
         let db = state.db.tenants.acquire(&user.tenant.schema).await?;
-        Ok(Json(service::update(db, id.0, &body).await?))
+        Ok(JsonOut(service::update(db, id.0, &body).await?))
     }
 
     /// Delete a client; refused (409) while orders or contracts refer to it.

@@ -7,8 +7,9 @@ use uuid::Uuid;
 use crate::studio::clients::tax_id::TaxIdType;
 
 /// A person or a school.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize)]
 #[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ClientKind {
     Individual,
     School,
@@ -32,7 +33,7 @@ impl ClientKind {
 }
 
 /// A client of the studio.
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, serde::Serialize)]
 pub struct Client {
     pub id: Uuid,
     pub kind: ClientKind,

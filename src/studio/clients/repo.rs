@@ -57,6 +57,25 @@ pub struct ClientFilter {
     pub search: Option<String>,
 }
 
+/// The list and its count for one WHERE clause. Static text per combination of filters
+/// (rather than `$1 IS NULL OR ...`) lets PostgreSQL keep one generic plan per statement
+/// instead of planning every execution. Filters bind first, then limit and offset.
+macro_rules! list_and_count {
+    ($where:expr, $limit:literal, $offset:literal) => {
+        (
+            select_clients!(
+                ", count(*) OVER () AS total FROM clients ",
+                $where,
+                " ORDER BY lower(name), id LIMIT ",
+                $limit,
+                " OFFSET ",
+                $offset
+            ),
+            concat!("SELECT count(*) FROM clients ", $where),
+        )
+    };
+}
+
 /// One page of clients in name order, and how many match in all.
 #[tracing::instrument(skip_all)]
 pub async fn list(
@@ -70,32 +89,38 @@ pub async fn list(
         .search
         .as_ref()
         .map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
+    let (list_sql, count_sql) = match (kind.is_some(), search.is_some()) {
+        (false, false) => list_and_count!("", "$1", "$2"),
+        (true, false) => list_and_count!("WHERE kind = $1", "$2", "$3"),
+        (false, true) => list_and_count!(concat!("WHERE ", search_text!(), " LIKE $1"), "$2", "$3"),
+        (true, true) => list_and_count!(
+            concat!("WHERE kind = $1 AND ", search_text!(), " LIKE $2"),
+            "$3",
+            "$4"
+        ),
+    };
     // One round trip: the window count rides along with the page.
-    let rows = sqlx::query(select_clients!(
-        ", count(*) OVER () AS total FROM clients \
-         WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR ",
-        search_text!(),
-        " LIKE $2) ORDER BY lower(name), id LIMIT $3 OFFSET $4"
-    ))
-    .bind(kind)
-    .bind(search.as_deref())
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&mut *db)
-    .await?;
+    let mut query = sqlx::query(list_sql);
+    if let Some(kind) = kind {
+        query = query.bind(kind);
+    }
+    if let Some(search) = &search {
+        query = query.bind(search);
+    }
+    let query = query.bind(limit).bind(offset);
+    let rows = query.fetch_all(&mut *db).await?;
     let total = match rows.first() {
         Some(row) => row.try_get::<i64, _>("total")?,
         // Past the last page the window has no row to ride on: count separately.
         None if offset > 0 => {
-            sqlx::query_scalar(concat!(
-                "SELECT count(*) FROM clients WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR ",
-                search_text!(),
-                " LIKE $2)"
-            ))
-            .bind(kind)
-            .bind(search.as_deref())
-            .fetch_one(&mut *db)
-            .await?
+            let mut count = sqlx::query_scalar(count_sql);
+            if let Some(kind) = kind {
+                count = count.bind(kind);
+            }
+            if let Some(search) = &search {
+                count = count.bind(search);
+            }
+            count.fetch_one(&mut *db).await?
         }
         None => 0,
     };

@@ -59,6 +59,8 @@ impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
             path = %req.uri().path(),
             request_id = %id,
             tenant = tracing::field::Empty,
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
         );
         req.set_data(RequestId(id.clone()));
         let started = Instant::now();
@@ -74,10 +76,13 @@ impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
             }
             let status = response.status().as_u16();
             let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+            let span = tracing::Span::current();
+            span.record("status", status);
+            span.record("latency_ms", latency_ms);
             if status >= 500 {
-                tracing::error!(status, latency_ms, "request failed");
+                tracing::error!("request failed");
             } else {
-                tracing::info!(status, latency_ms, "request");
+                tracing::info!("request");
             }
             response
         };

@@ -108,6 +108,26 @@ pub async fn begin_schema_transaction<'c>(
     .await
 }
 
+/// Like [`begin_schema_transaction`], but does not wait for the schema's lock: `None` when
+/// someone else holds it (provisioning answers 409 rather than queue behind a twin).
+pub async fn try_begin_schema_transaction<'c>(
+    conn: &'c mut PgConnection,
+    schema: &SchemaName,
+) -> sqlx::Result<Option<sqlx::Transaction<'c, sqlx::Postgres>>> {
+    let mut tx = conn
+        .begin_with(AssertSqlSafe(format!(
+            "BEGIN; SET LOCAL search_path TO {}",
+            schema.search_path()
+        )))
+        .await?;
+    let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1, hashtext($2))")
+        .bind(LOCK_NAMESPACE)
+        .bind(schema.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+    Ok(locked.then_some(tx))
+}
+
 /// Applies pending `migrations` to the schema the transaction points at; returns the versions
 /// applied. All pending migrations go in one batch.
 pub async fn apply_tenant_migrations(

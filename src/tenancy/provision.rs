@@ -1,17 +1,19 @@
 //! Provisioning a studio: catalog row (`provisioning`) → schema → tenant migrations → first
 //! admin → `active`.
 //!
-//! The row is written first, on its own, so the slug is claimed at once; everything else
-//! happens in one transaction, so a crash leaves only that row, never a half-built schema
-//! that looks alive. A session advisory lock on the slug is held throughout: a second
-//! request for the same slug while the first runs gets 409; a retry after a crash (lock free,
-//! row still `provisioning`) rebuilds the schema from scratch and finishes.
+//! PostgreSQL's DDL is transactional, so all of it is one transaction: a crash at any point
+//! leaves nothing behind, and other instances never see a half-built studio. The transaction
+//! first takes the schema's advisory lock without waiting — a second request for the same
+//! slug while the first runs gets 409 at once — and the lock is transaction-scoped, so it
+//! also holds behind PgBouncer in transaction pooling mode. A row still `provisioning` (left
+//! by an older, multi-step provisioning, or written by hand) is finished by a retry: its
+//! schema is rebuilt from scratch; `tenants repair` removes such rows instead.
 
 use std::time::{Duration, Instant};
 
 use poem_openapi::Object;
-use sqlx::postgres::{PgAdvisoryLock, PgPool};
-use sqlx::{AssertSqlSafe, Either};
+use sqlx::AssertSqlSafe;
+use sqlx::postgres::PgPool;
 use uuid::Uuid;
 
 use crate::auth::password::{self, PasswordHasherConfig};
@@ -162,38 +164,39 @@ pub async fn provision(
     let password_hash = passwords.hash(&valid.admin_password).await?;
 
     let mut conn = pool.acquire().await?;
-    let lock = PgAdvisoryLock::new(format!("fotostudio.provision.{}", valid.slug));
-    let mut guard = match lock.try_acquire(&mut *conn).await? {
-        Either::Left(guard) => guard,
-        Either::Right(_) => {
-            return Err(ApiError::Conflict {
-                code: "conflict",
-                detail: "this studio is being provisioned right now".to_owned(),
-                errors: vec![FieldError::new("slug", "is being provisioned")],
-            });
-        }
-    };
-    let conn = guard.as_mut();
-
-    // The time zone is checked by PostgreSQL itself, which knows every IANA name.
-    let tz_ok = sqlx::query("SELECT now() AT TIME ZONE $1")
+    // The time zone is checked by PostgreSQL itself, which knows every IANA name (before the
+    // transaction: an unknown name is an error that would abort it).
+    if sqlx::query("SELECT now() AT TIME ZONE $1")
         .bind(&valid.timezone)
         .execute(&mut *conn)
-        .await;
-    if tz_ok.is_err() {
+        .await
+        .is_err()
+    {
         return Err(ApiError::invalid(
             "timezone",
             "is not a known IANA time zone such as America/Lima",
         ));
     }
+    let being_provisioned = || ApiError::Conflict {
+        code: "conflict",
+        detail: "this studio is being provisioned right now".to_owned(),
+        errors: vec![FieldError::new("slug", "is being provisioned")],
+    };
+    let mut tx = migrations::try_begin_schema_transaction(&mut conn, &schema)
+        .await?
+        .ok_or_else(being_provisioned)?;
 
-    let existing = catalog::find_by_slug(&mut *conn, valid.slug.as_str()).await?;
-    let (tenant_id, resuming) = match existing {
+    let existing: Option<(Uuid, String)> =
+        sqlx::query_as("SELECT id, status FROM public.tenants WHERE slug = $1 FOR UPDATE")
+            .bind(valid.slug.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+    let tenant_id = match existing {
         None => {
             let id = Uuid::now_v7();
-            let inserted = sqlx::query(
+            sqlx::query(
                 "INSERT INTO public.tenants (id, slug, name, schema_name, status, country, currency, timezone) \
-                 VALUES ($1, $2, $3, $4, 'provisioning', $5, $6, $7) ON CONFLICT DO NOTHING",
+                 VALUES ($1, $2, $3, $4, 'provisioning', $5, $6, $7)",
             )
             .bind(id)
             .bind(valid.slug.as_str())
@@ -202,29 +205,25 @@ pub async fn provision(
             .bind(&valid.country)
             .bind(&valid.currency)
             .bind(&valid.timezone)
-            .execute(&mut *conn)
+            .execute(&mut *tx)
             .await?;
-            if inserted.rows_affected() == 0 {
-                return Err(slug_taken());
-            }
-            (id, false)
+            id
         }
-        // Left by a provisioning that died (its lock is free, or we would not be here).
-        Some(t) if t.status == TenantStatus::Provisioning => (t.id, true),
+        // Left behind by a provisioning that did not finish: start its schema afresh.
+        Some((id, status)) if status == TenantStatus::Provisioning.as_str() => {
+            tracing::warn!(tenant.slug = %valid.slug, "finishing a provisioning that did not complete");
+            sqlx::raw_sql(AssertSqlSafe(format!(
+                "DROP SCHEMA IF EXISTS {} CASCADE",
+                schema.quoted()
+            )))
+            .execute(&mut *tx)
+            .await?;
+            id
+        }
         Some(_) => return Err(slug_taken()),
     };
 
     let schema_started = Instant::now();
-    let mut tx = migrations::begin_schema_transaction(conn, &schema).await?;
-    if resuming {
-        tracing::warn!(tenant.slug = %valid.slug, "finishing a provisioning that did not complete");
-        sqlx::raw_sql(AssertSqlSafe(format!(
-            "DROP SCHEMA IF EXISTS {} CASCADE",
-            schema.quoted()
-        )))
-        .execute(&mut *tx)
-        .await?;
-    }
     sqlx::raw_sql(AssertSqlSafe(format!("CREATE SCHEMA {}", schema.quoted())))
         .execute(&mut *tx)
         .await?;
@@ -257,7 +256,6 @@ pub async fn provision(
     .await?;
     catalog::notify_changed(&mut tx, tenant_id).await?;
     tx.commit().await?;
-    guard.release_now().await?;
     tracing::info!(tenant.slug = %tenant.slug, "provisioned {}", tenant.slug);
     Ok((
         tenant,
@@ -282,11 +280,10 @@ pub async fn repair(pool: &PgPool) -> Result<Vec<String>, sqlx::Error> {
             continue;
         };
         let mut conn = pool.acquire().await?;
-        let lock = PgAdvisoryLock::new(format!("fotostudio.provision.{slug}"));
-        let Either::Left(mut guard) = lock.try_acquire(&mut *conn).await? else {
-            continue; // still being provisioned
+        let Some(mut tx) = migrations::try_begin_schema_transaction(&mut conn, &schema).await?
+        else {
+            continue; // being provisioned right now
         };
-        let mut tx = sqlx::Connection::begin(guard.as_mut()).await?;
         sqlx::raw_sql(AssertSqlSafe(format!(
             "DROP SCHEMA IF EXISTS {} CASCADE",
             schema.quoted()
@@ -298,7 +295,6 @@ pub async fn repair(pool: &PgPool) -> Result<Vec<String>, sqlx::Error> {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        guard.release_now().await?;
         cleaned.push(slug);
     }
     Ok(cleaned)

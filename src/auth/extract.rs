@@ -19,8 +19,33 @@ use crate::http::ApiError;
 use crate::tenancy::model::Tenant;
 use crate::tenancy::resolve::RequestTenant;
 
-const TENANT_SCHEME: &str = "TenantToken";
-const PLATFORM_SCHEME: &str = "PlatformToken";
+/// Implements poem-openapi's extractor for a bearer-token identity: documented as the
+/// security scheme `$scheme`, extracted by the type's own `authenticate(&Request)`.
+macro_rules! bearer_extractor {
+    ($ty:ty, $scheme:literal, $description:literal) => {
+        impl<'a> ApiExtractor<'a> for $ty {
+            const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::SecurityScheme];
+            type ParamType = ();
+            type ParamRawType = ();
+
+            fn register(registry: &mut Registry) {
+                register_bearer(registry, $scheme, $description);
+            }
+
+            fn security_schemes() -> Vec<&'static str> {
+                vec![$scheme]
+            }
+
+            async fn from_request(
+                req: &'a Request,
+                _body: &mut poem::RequestBody,
+                _param_opts: ExtractParamOptions<Self::ParamType>,
+            ) -> poem::Result<Self> {
+                Ok(<$ty>::authenticate(req).await?)
+            }
+        }
+    };
+}
 
 fn bearer(req: &Request) -> Result<&str, ApiError> {
     let value = req
@@ -81,7 +106,7 @@ impl TenantUser {
         }
     }
 
-    async fn from_request_inner(req: &Request) -> Result<TenantUser, ApiError> {
+    async fn authenticate(req: &Request) -> Result<TenantUser, ApiError> {
         let tenant = req
             .data::<RequestTenant>()
             .ok_or_else(|| ApiError::internal("tenant resolution missing from request"))?
@@ -106,31 +131,11 @@ impl TenantUser {
     }
 }
 
-impl<'a> ApiExtractor<'a> for TenantUser {
-    const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::SecurityScheme];
-    type ParamType = ();
-    type ParamRawType = ();
-
-    fn register(registry: &mut Registry) {
-        register_bearer(
-            registry,
-            TENANT_SCHEME,
-            "An access token from `POST /api/auth/login` of this studio.",
-        );
-    }
-
-    fn security_schemes() -> Vec<&'static str> {
-        vec![TENANT_SCHEME]
-    }
-
-    async fn from_request(
-        req: &'a Request,
-        _body: &mut poem::RequestBody,
-        _param_opts: ExtractParamOptions<Self::ParamType>,
-    ) -> poem::Result<Self> {
-        Ok(Self::from_request_inner(req).await?)
-    }
-}
+bearer_extractor!(
+    TenantUser,
+    "TenantToken",
+    "An access token from `POST /api/auth/login` of this studio."
+);
 
 /// A signed-in platform operator.
 #[derive(Debug, Clone)]
@@ -138,28 +143,8 @@ pub struct PlatformOperator {
     pub operator_id: Uuid,
 }
 
-impl<'a> ApiExtractor<'a> for PlatformOperator {
-    const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::SecurityScheme];
-    type ParamType = ();
-    type ParamRawType = ();
-
-    fn register(registry: &mut Registry) {
-        register_bearer(
-            registry,
-            PLATFORM_SCHEME,
-            "An operator token from `POST /api/platform/auth/login`.",
-        );
-    }
-
-    fn security_schemes() -> Vec<&'static str> {
-        vec![PLATFORM_SCHEME]
-    }
-
-    async fn from_request(
-        req: &'a Request,
-        _body: &mut poem::RequestBody,
-        _param_opts: ExtractParamOptions<Self::ParamType>,
-    ) -> poem::Result<Self> {
+impl PlatformOperator {
+    async fn authenticate(req: &Request) -> Result<PlatformOperator, ApiError> {
         let token = bearer(req)?;
         let claims = state(req)?
             .jwt
@@ -173,3 +158,9 @@ impl<'a> ApiExtractor<'a> for PlatformOperator {
         })
     }
 }
+
+bearer_extractor!(
+    PlatformOperator,
+    "PlatformToken",
+    "An operator token from `POST /api/platform/auth/login`."
+);

@@ -154,6 +154,18 @@ async fn change(
     Ok(tenant)
 }
 
+async fn set_status(
+    state: &AppState,
+    id: Uuid,
+    status: TenantStatus,
+) -> ApiResult<JsonOut<TenantView>> {
+    let tenant = change(state, id, async |c| {
+        catalog::set_status(c, id, status).await
+    })
+    .await?;
+    Ok(JsonOut(TenantView::from(&tenant)))
+}
+
 #[OpenApi(prefix_path = "/api", tag = "ApiTags::Tenants")]
 impl TenantsApi {
     /// List studios; `status` filters, `search` matches slug and name.
@@ -278,11 +290,7 @@ impl TenantsApi {
         if tenant.status == TenantStatus::Deleted {
             return Err(ApiError::conflict("a deleted studio cannot be suspended"));
         }
-        let tenant = change(&state, id.0, async |c| {
-            catalog::set_status(c, id.0, TenantStatus::Suspended).await
-        })
-        .await?;
-        Ok(JsonOut(TenantView::from(&tenant)))
+        set_status(&state, id.0, TenantStatus::Suspended).await
     }
 
     /// Re-activate a suspended (or soft-deleted) studio.
@@ -293,11 +301,7 @@ impl TenantsApi {
         _operator: PlatformOperator,
         id: Path<Uuid>,
     ) -> ApiResult<JsonOut<TenantView>> {
-        let tenant = change(&state, id.0, async |c| {
-            catalog::set_status(c, id.0, TenantStatus::Active).await
-        })
-        .await?;
-        Ok(JsonOut(TenantView::from(&tenant)))
+        set_status(&state, id.0, TenantStatus::Active).await
     }
 
     /// A studio's custom domains.

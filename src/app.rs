@@ -10,10 +10,12 @@ use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use tokio::sync::watch;
 
 use crate::auth::jwt::JwtKeys;
+use crate::auth::login_guard::LoginGuard;
 use crate::auth::password::PasswordHasherConfig;
 use crate::config::Settings;
 use crate::db::Database;
 use crate::http::rate_limit::RateLimiter;
+use crate::studio::users::avatar::AvatarStore;
 use crate::tenancy::migrations;
 use crate::tenancy::resolve::TenantResolver;
 
@@ -26,6 +28,10 @@ pub struct AppState {
     pub passwords: PasswordHasherConfig,
     /// Self-service sign-ups per client IP.
     pub signup_limiter: RateLimiter<Option<IpAddr>>,
+    /// Sign-in throttling per account and per client IP.
+    pub login_guard: LoginGuard,
+    /// Uploaded avatars, one folder per studio.
+    pub avatars: AvatarStore,
 }
 
 impl AppState {
@@ -40,6 +46,10 @@ impl AppState {
             jwt: JwtKeys::new(&settings.auth),
             passwords: PasswordHasherConfig::new(&settings.auth),
             signup_limiter: RateLimiter::new(5, Duration::from_secs(3600), 100_000),
+            login_guard: LoginGuard::new(&settings.auth),
+            avatars: AvatarStore::new(
+                crate::config::project_root().join(&settings.storage.data_dir),
+            ),
             resolver,
             settings,
             db,

@@ -23,6 +23,14 @@ pub struct Settings {
     pub migrations: MigrationSettings,
     pub telemetry: TelemetrySettings,
     pub provisioning: ProvisioningSettings,
+    pub storage: StorageSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct StorageSettings {
+    /// Where uploaded files live (relative paths are from the project root); each studio
+    /// has its own folder below it.
+    pub data_dir: PathBuf,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -33,6 +41,10 @@ pub struct ServerSettings {
     pub body_limit_bytes: usize,
     /// How long in-flight requests may run after SIGTERM/SIGINT.
     pub shutdown_grace_seconds: u64,
+    /// multipart/form-data bodies (uploads) may be this large.
+    pub upload_limit_bytes: usize,
+    /// Take the client IP from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
 }
 
 /// How the tenant's search_path reaches a connection.
@@ -96,7 +108,19 @@ pub struct TenancySettings {
 pub struct AuthSettings {
     /// HS256 signing key for access tokens; at least 32 bytes.
     pub jwt_secret: String,
+    /// The key id (`kid`) tokens signed with `jwt_secret` carry.
+    pub jwt_kid: String,
+    /// Retired keys, still accepted for verification until their tokens expire: kid → secret.
+    #[serde(default)]
+    pub jwt_previous_secrets: std::collections::HashMap<String, String>,
     pub access_token_ttl_seconds: i64,
+    pub refresh_token_ttl_seconds: i64,
+    /// Failed sign-ins per account (studio + email) before it is throttled.
+    pub login_max_failures_per_account: u32,
+    /// Failed sign-ins per client IP before it is throttled.
+    pub login_max_failures_per_ip: u32,
+    /// How long failures count, and how long a throttled account or IP waits.
+    pub login_throttle_seconds: u64,
     /// Clock skew tolerated when checking `exp`/`iat`.
     pub leeway_seconds: u64,
     pub argon2_memory_kib: u32,
@@ -198,6 +222,38 @@ impl Settings {
         }
         if self.auth.access_token_ttl_seconds < 60 {
             return fail("auth.access_token_ttl_seconds", "must be at least 60");
+        }
+        if self.auth.refresh_token_ttl_seconds < self.auth.access_token_ttl_seconds {
+            return fail(
+                "auth.refresh_token_ttl_seconds",
+                "must be at least the access token's lifetime",
+            );
+        }
+        if self.auth.jwt_kid.is_empty()
+            || self
+                .auth
+                .jwt_previous_secrets
+                .contains_key(&self.auth.jwt_kid)
+        {
+            return fail(
+                "auth.jwt_kid",
+                "must be set and differ from every retired key's id",
+            );
+        }
+        if let Some((kid, _)) = self
+            .auth
+            .jwt_previous_secrets
+            .iter()
+            .find(|(_, s)| s.len() < 32)
+        {
+            return fail(
+                &format!("auth.jwt_previous_secrets.{kid}"),
+                "must be at least 32 bytes long",
+            );
+        }
+        if self.auth.login_max_failures_per_account == 0 || self.auth.login_max_failures_per_ip == 0
+        {
+            return fail("auth.login_max_failures_*", "must be at least 1");
         }
         let base = &self.tenancy.base_domain;
         if base.is_empty() || base.starts_with('.') || base.contains(['/', ':', ' ']) {

@@ -129,7 +129,9 @@ pub async fn ensure_demo_studio(state: &AppState) -> Result<(), Box<dyn std::err
                 .acquire(&tenant.schema)
                 .await
                 .map_err(describe)?;
-            service::create(db, &input).await.map_err(describe)?;
+            service::create(db, &Default::default(), &input)
+                .await
+                .map_err(describe)?;
         }
     }
     let server = &state.settings.server;

@@ -3,10 +3,11 @@
 //! answers the tenant's problem (unknown, suspended, migrating...) before it looks at the
 //! token, then refuses any token not issued for this very tenant.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
-use poem::Request;
 use poem::http::header::AUTHORIZATION;
+use poem::{PathPattern, Request};
 use poem_openapi::registry::{MetaSecurityScheme, Registry};
 use poem_openapi::{ApiExtractor, ApiExtractorType, ExtractParamOptions};
 use uuid::Uuid;
@@ -16,6 +17,8 @@ use crate::auth::jwt::{PLATFORM_AUDIENCE, TENANT_AUDIENCE};
 use crate::auth::permissions::{self, Permission};
 use crate::auth::roles::Role;
 use crate::http::ApiError;
+use crate::http::request_context::{ClientIp, RequestId};
+use crate::studio::audit::AuditContext;
 use crate::tenancy::model::Tenant;
 use crate::tenancy::resolve::RequestTenant;
 
@@ -88,22 +91,33 @@ fn register_bearer(registry: &mut Registry, name: &'static str, description: &'s
     );
 }
 
-/// A signed-in user of the tenant this request resolved to.
+/// A signed-in user of the tenant this request resolved to, already checked against the
+/// permission table for the route being called.
 #[derive(Debug, Clone)]
 pub struct TenantUser {
     pub user_id: Uuid,
     pub role: Role,
     pub tenant: Arc<Tenant>,
+    /// The refresh family of the sign-in the access token came from.
+    pub family: Option<Uuid>,
+    pub request_id: Option<Arc<str>>,
+    pub ip: Option<IpAddr>,
 }
 
 impl TenantUser {
-    /// 403 `forbidden` unless the permission table allows this user's role.
-    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
-        if permissions::allows(self.role, permission) {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden())
+    /// Who did what, from where, for the audit trail.
+    pub fn audit(&self) -> AuditContext {
+        AuditContext {
+            actor_id: Some(self.user_id),
+            request_id: self.request_id.clone(),
+            ip: self.ip,
         }
+    }
+
+    /// Whether the permission table lets this user's role do `permission` (for checks finer
+    /// than the route's own, which already passed).
+    pub fn may(&self, permission: Permission) -> bool {
+        permissions::allows(self.role, permission)
     }
 
     async fn authenticate(req: &Request) -> Result<TenantUser, ApiError> {
@@ -123,10 +137,26 @@ impl TenantUser {
             ));
         }
         let role = Role::parse(&claims.role).ok_or_else(invalid)?;
+        // The route's permission, from the one table; a route without an entry is refused.
+        let pattern = req
+            .data::<PathPattern>()
+            .map(|p| p.0.as_ref())
+            .unwrap_or("");
+        match permissions::for_route(req.method(), pattern) {
+            Some(permission) if permissions::allows(role, permission) => {}
+            Some(_) => return Err(ApiError::forbidden()),
+            None => {
+                tracing::error!(%pattern, method = %req.method(), "tenant route missing from the permission table");
+                return Err(ApiError::forbidden());
+            }
+        }
         Ok(TenantUser {
             user_id: claims.sub,
             role,
             tenant,
+            family: claims.fam,
+            request_id: req.data::<RequestId>().map(|r| r.0.clone()),
+            ip: req.data::<ClientIp>().and_then(|c| c.0),
         })
     }
 }

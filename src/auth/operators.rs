@@ -60,3 +60,13 @@ pub async fn create(
     .await?;
     Ok(id)
 }
+
+/// Whether an operator exists and is active.
+pub async fn is_active(conn: &mut sqlx::PgConnection, id: Uuid) -> sqlx::Result<bool> {
+    let active: Option<bool> =
+        sqlx::query_scalar("SELECT active FROM public.operators WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(active == Some(true))
+}

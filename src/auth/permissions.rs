@@ -1,35 +1,88 @@
-//! The permission table: one row per action, the roles allowed to do it. Every tenant route
-//! asks this table (through `TenantUser::require`); nothing else decides access.
+//! The permission table: which roles may call which tenant route. Every tenant route goes
+//! through [`TenantUser`](crate::auth::extract::TenantUser), which looks the route up here
+//! (by method and path pattern) before the handler runs; a route missing from the table is
+//! refused. A test walks every operation of the OpenAPI document for every role against
+//! this table, so a new route without an entry fails the build's tests.
+//!
+//! The matrix follows SPEC.md §2: admin does everything; manager reads everything and
+//! creates/updates business records, but manages no users, configures nothing and deletes
+//! nothing; accountant reads clients and orders (and handles payments and financial
+//! reports); staff creates and updates day-to-day records.
+
+use poem::http::Method;
 
 use crate::auth::roles::Role;
 
-/// An action a route performs.
+/// What a route does, in the terms the matrix speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Permission {
-    /// Read own profile, the current tenant.
-    ProfileRead,
-    ClientsRead,
-    ClientsWrite,
-    ClientsDelete,
+    /// One's own profile, password, avatar, and the current studio.
+    OwnAccount,
+    /// Create, list, change and delete the studio's users.
+    ManageUsers,
+    ReadClients,
+    WriteClients,
+    DeleteClients,
 }
 
 use Permission::*;
 use Role::*;
 
-/// The table itself.
-pub const TABLE: &[(Permission, &[Role])] = &[
-    (ProfileRead, &[Admin, Manager, Accountant, Staff]),
-    (ClientsRead, &[Admin, Manager, Accountant, Staff]),
-    (ClientsWrite, &[Admin, Manager, Staff]),
-    (ClientsDelete, &[Admin]),
+/// The matrix: the roles allowed each permission.
+pub const MATRIX: &[(Permission, &[Role])] = &[
+    (OwnAccount, &[Admin, Manager, Accountant, Staff]),
+    (ManageUsers, &[Admin]),
+    (ReadClients, &[Admin, Manager, Accountant, Staff]),
+    (WriteClients, &[Admin, Manager, Staff]),
+    (DeleteClients, &[Admin]),
 ];
 
-/// Whether `role` may perform `permission`. A permission missing from the table is denied.
+/// Every tenant route (method, poem path pattern) and the permission it needs.
+pub const ROUTES: &[(&str, &str, Permission)] = &[
+    ("GET", "/api/auth/profile", OwnAccount),
+    ("PUT", "/api/auth/profile", OwnAccount),
+    ("GET", "/api/auth/profile/avatar", OwnAccount),
+    ("PUT", "/api/auth/profile/avatar", OwnAccount),
+    ("POST", "/api/auth/change-password", OwnAccount),
+    ("GET", "/api/tenants/current", OwnAccount),
+    ("GET", "/api/users", ManageUsers),
+    ("POST", "/api/users", ManageUsers),
+    ("GET", "/api/users/:id", ManageUsers),
+    ("PUT", "/api/users/:id", ManageUsers),
+    ("DELETE", "/api/users/:id", ManageUsers),
+    ("GET", "/api/clients", ReadClients),
+    ("GET", "/api/clients/schools", ReadClients),
+    ("GET", "/api/clients/:id", ReadClients),
+    ("POST", "/api/clients", WriteClients),
+    ("PUT", "/api/clients/:id", WriteClients),
+    ("DELETE", "/api/clients/:id", DeleteClients),
+];
+
+/// Whether `role` has `permission`. A permission missing from the matrix is denied.
 pub fn allows(role: Role, permission: Permission) -> bool {
-    TABLE
+    MATRIX
         .iter()
         .find(|(p, _)| *p == permission)
         .is_some_and(|(_, roles)| roles.contains(&role))
+}
+
+/// Whether two route templates are the same route: equal segments, and a parameter
+/// (`:id`, `:param0`, `{id}`) wherever the other has one, whatever its name.
+pub fn same_route(a: &str, b: &str) -> bool {
+    let is_param = |s: &str| s.starts_with(':') || (s.starts_with('{') && s.ends_with('}'));
+    let (a, b) = (a.trim_end_matches('/'), b.trim_end_matches('/'));
+    a.split('/').count() == b.split('/').count()
+        && a.split('/')
+            .zip(b.split('/'))
+            .all(|(x, y)| x == y || (is_param(x) && is_param(y)))
+}
+
+/// The permission a route needs, by method and path template (`/api/clients/:id`).
+pub fn for_route(method: &Method, pattern: &str) -> Option<Permission> {
+    ROUTES
+        .iter()
+        .find(|(m, p, _)| *m == method.as_str() && same_route(p, pattern))
+        .map(|(_, _, permission)| *permission)
 }
 
 #[cfg(test)]
@@ -37,12 +90,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_admins_delete_clients_and_accountants_only_read_them() {
-        assert!(allows(Admin, ClientsDelete));
-        assert!(!allows(Manager, ClientsDelete));
-        assert!(!allows(Staff, ClientsDelete));
-        assert!(!allows(Accountant, ClientsWrite));
-        assert!(allows(Accountant, ClientsRead));
-        assert!(allows(Staff, ClientsWrite));
+    fn only_admins_delete_and_manage_users() {
+        assert!(allows(Admin, DeleteClients) && allows(Admin, ManageUsers));
+        for role in [Manager, Accountant, Staff] {
+            assert!(!allows(role, DeleteClients), "{role:?}");
+            assert!(!allows(role, ManageUsers), "{role:?}");
+            assert!(allows(role, OwnAccount), "{role:?}");
+        }
+        assert!(!allows(Accountant, WriteClients));
+        assert!(allows(Staff, WriteClients));
+    }
+
+    #[test]
+    fn every_route_is_found_by_its_pattern() {
+        assert_eq!(
+            for_route(&Method::GET, "/api/clients/:param0"),
+            Some(ReadClients)
+        );
+        assert_eq!(
+            for_route(&Method::GET, "/api/clients/{id}"),
+            Some(ReadClients)
+        );
+        assert_eq!(
+            for_route(&Method::GET, "/api/clients/schools"),
+            Some(ReadClients)
+        );
+        assert_eq!(for_route(&Method::PATCH, "/api/clients/:id"), None);
+        assert_eq!(for_route(&Method::GET, "/api/nowhere"), None);
+    }
+
+    #[test]
+    fn every_permission_in_a_route_has_a_row_in_the_matrix() {
+        for (_, path, permission) in ROUTES {
+            assert!(
+                MATRIX.iter().any(|(p, _)| p == permission),
+                "{path}: {permission:?}"
+            );
+        }
     }
 }

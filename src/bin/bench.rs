@@ -258,9 +258,11 @@ fn baseline_route(
             Ok::<_, poem::Error>(poem::web::Json(page))
         }
     });
-    Route::new()
-        .at("/baseline/clients", handler)
-        .with(fotostudio::http::request_context::RequestContext)
+    Route::new().at("/baseline/clients", handler).with(
+        fotostudio::http::request_context::RequestContext {
+            trust_forwarded_for: false,
+        },
+    )
 }
 
 #[derive(Default)]

@@ -8,7 +8,11 @@ use poem::{Body, Endpoint, Middleware, Request};
 
 use crate::http::error::ApiError;
 
-pub struct BodyLimit(pub usize);
+/// The limits: `upload` for multipart/form-data bodies, `json` for everything else.
+pub struct BodyLimit {
+    pub json: usize,
+    pub upload: usize,
+}
 
 impl<E: Endpoint> Middleware<E> for BodyLimit {
     type Output = BodyLimitEndpoint<E>;
@@ -16,14 +20,16 @@ impl<E: Endpoint> Middleware<E> for BodyLimit {
     fn transform(&self, ep: E) -> Self::Output {
         BodyLimitEndpoint {
             inner: ep,
-            limit: self.0,
+            json: self.json,
+            upload: self.upload,
         }
     }
 }
 
 pub struct BodyLimitEndpoint<E> {
     inner: E,
-    limit: usize,
+    json: usize,
+    upload: usize,
 }
 
 fn too_large(limit: usize) -> poem::Error {
@@ -34,17 +40,22 @@ impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
     type Output = E::Output;
 
     async fn call(&self, mut req: Request) -> poem::Result<Self::Output> {
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        let limit = if multipart { self.upload } else { self.json };
         let declared = req
             .headers()
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
         match declared {
-            Some(length) if length > self.limit as u64 => return Err(too_large(self.limit)),
+            Some(length) if length > limit as u64 => return Err(too_large(limit)),
             Some(_) => {}
             None => {
                 // Chunked: count as it streams and fail the read past the limit.
-                let limit = self.limit;
                 let mut seen = 0usize;
                 let stream = req.take_body().into_bytes_stream().map(move |chunk| {
                     let chunk = chunk?;

@@ -32,6 +32,8 @@ pub enum ApiTags {
     Tenants,
     /// A studio's users: sign-in and own profile.
     Auth,
+    /// A studio's users (admins).
+    Users,
     /// Clients and schools (clientes, colegios).
     Clients,
 }
@@ -42,6 +44,7 @@ pub type Apis = (
     crate::auth::platform_api::PlatformAuthApi,
     crate::tenancy::api::TenantsApi,
     crate::auth::api::AuthApi,
+    crate::studio::users::api::UsersApi,
     crate::studio::clients::api::ClientsApi,
 );
 
@@ -53,6 +56,7 @@ pub fn openapi() -> OpenApiService<Apis, ()> {
             crate::auth::platform_api::PlatformAuthApi,
             crate::tenancy::api::TenantsApi,
             crate::auth::api::AuthApi,
+            crate::studio::users::api::UsersApi,
             crate::studio::clients::api::ClientsApi,
         ),
         "fotostudio",
@@ -71,7 +75,9 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
     let api = openapi();
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
-    let body_limit = state.settings.server.body_limit_bytes;
+    let server = &state.settings.server;
+    let (body_limit, upload_limit) = (server.body_limit_bytes, server.upload_limit_bytes);
+    let trust_forwarded_for = server.trust_forwarded_for;
     Route::new()
         .nest("/", api)
         .nest("/docs", docs)
@@ -79,8 +85,13 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
         .with(crate::tenancy::resolve::ResolveTenant(
             state.resolver.clone(),
         ))
-        .with(body_limit::BodyLimit(body_limit))
+        .with(body_limit::BodyLimit {
+            json: body_limit,
+            upload: upload_limit,
+        })
         .with(NormalizePath::new(TrailingSlash::Trim))
         .data(state)
-        .with(request_context::RequestContext)
+        .with(request_context::RequestContext {
+            trust_forwarded_for,
+        })
 }

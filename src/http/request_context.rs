@@ -2,6 +2,7 @@
 //! `X-Request-Id`, else a new UUIDv7), runs it inside a `request` span, returns the id in
 //! `X-Request-Id`, and logs one line when it ends with status and latency.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -24,18 +25,41 @@ pub fn current_request_id() -> Option<String> {
 #[derive(Clone, Debug)]
 pub struct RequestId(pub Arc<str>);
 
-pub struct RequestContext;
+/// The client's IP as request data: the peer address, or the first `X-Forwarded-For` entry
+/// when the server is configured to trust its proxy.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+/// Request id, span, client IP and the closing log line of every request.
+pub struct RequestContext {
+    /// Take the client IP from `X-Forwarded-For` (`server.trust_forwarded_for`).
+    pub trust_forwarded_for: bool,
+}
 
 impl<E: Endpoint> Middleware<E> for RequestContext {
     type Output = RequestContextEndpoint<E>;
 
     fn transform(&self, ep: E) -> Self::Output {
-        RequestContextEndpoint { inner: ep }
+        RequestContextEndpoint {
+            inner: ep,
+            trust_forwarded_for: self.trust_forwarded_for,
+        }
     }
 }
 
 pub struct RequestContextEndpoint<E> {
     inner: E,
+    trust_forwarded_for: bool,
+}
+
+fn client_ip(req: &Request, trust_forwarded_for: bool) -> Option<IpAddr> {
+    let forwarded = trust_forwarded_for
+        .then(|| req.headers().get("x-forwarded-for"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .and_then(|ip| ip.trim().parse().ok());
+    forwarded.or_else(|| req.remote_addr().as_socket_addr().map(|a| a.ip()))
 }
 
 fn incoming_id(req: &Request) -> Option<Arc<str>> {
@@ -63,6 +87,7 @@ impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
             latency_ms = tracing::field::Empty,
         );
         req.set_data(RequestId(id.clone()));
+        req.set_data(ClientIp(client_ip(&req, self.trust_forwarded_for)));
         let started = Instant::now();
         let work = async {
             // Errors are rendered inside the request's span and id scope, so problem

@@ -238,6 +238,7 @@ pub async fn provision(
         full_name: &valid.admin_name,
         password_hash: &password_hash,
         role: Role::Admin,
+        phone: None,
     };
     users::insert_first_admin(&mut tx, &admin).await?;
     let tenant: Tenant = sqlx::query_as(

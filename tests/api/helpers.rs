@@ -367,6 +367,7 @@ impl TestApp {
                 full_name: role,
                 password_hash: &hash,
                 role: fotostudio::auth::roles::Role::parse(role).unwrap(),
+                phone: None,
             },
         )
         .await

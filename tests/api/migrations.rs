@@ -8,6 +8,16 @@ use refinery_core::Migration;
 
 use crate::helpers::{TestApp, server_url, spawn_app};
 
+/// The versions of the built-in tenant migrations, plus `extra`.
+fn versions(extra: &[i32]) -> Vec<i32> {
+    let mut all: Vec<i32> = migrations::tenant_migrations()
+        .iter()
+        .map(|m| m.version())
+        .collect();
+    all.extend_from_slice(extra);
+    all
+}
+
 fn with_probe() -> Arc<Vec<Migration>> {
     let mut all = migrations::tenant_migrations().to_vec();
     all.push(
@@ -46,7 +56,7 @@ async fn migrating_current_tenants_is_a_no_op() {
             .all(|o| o.applied.is_empty() && o.error.is_none()),
         "{summary:?}"
     );
-    assert_eq!(history(&app, "acme").await, [1, 2]);
+    assert_eq!(history(&app, "acme").await, versions(&[]));
 }
 
 #[tokio::test]
@@ -70,11 +80,11 @@ async fn a_failing_tenant_stays_at_its_version_while_the_others_advance() {
         .unwrap();
     let failed: Vec<&str> = summary.failed().iter().map(|o| o.slug.as_str()).collect();
     assert_eq!(failed, ["beta"]);
-    assert_eq!(history(&app, "acme").await, [1, 2, 1000]);
-    assert_eq!(history(&app, "gama").await, [1, 2, 1000]);
+    assert_eq!(history(&app, "acme").await, versions(&[1000]));
+    assert_eq!(history(&app, "gama").await, versions(&[1000]));
     assert_eq!(
         history(&app, "beta").await,
-        [1, 2],
+        versions(&[]),
         "the failed tenant keeps its old version"
     );
     let planted: i64 = sqlx::query_scalar("SELECT count(*) FROM information_schema.columns WHERE table_schema = 't_beta' AND table_name = 'probe' AND column_name = 'planted'")
@@ -82,16 +92,17 @@ async fn a_failing_tenant_stays_at_its_version_while_the_others_advance() {
         .await
         .unwrap();
     assert_eq!(planted, 1, "the planted table is untouched");
-    let versions: Vec<(String, i32)> =
+    let catalog: Vec<(String, i32)> =
         sqlx::query_as("SELECT slug, schema_version FROM public.tenants ORDER BY slug")
             .fetch_all(&mut conn)
             .await
             .unwrap();
+    let current = migrations::required_tenant_version();
     assert_eq!(
-        versions,
+        catalog,
         [
             ("acme".into(), 1000),
-            ("beta".into(), 2),
+            ("beta".into(), current),
             ("gama".into(), 1000)
         ]
     );
@@ -133,7 +144,7 @@ async fn two_runs_at_once_apply_each_migration_exactly_once() {
     let (one, two) = (one.unwrap(), two.unwrap());
     assert!(one.failed().is_empty() && two.failed().is_empty());
     for slug in ["acme", "beta", "gama", "delta"] {
-        assert_eq!(history(&app, slug).await, [1, 2, 1000], "{slug}");
+        assert_eq!(history(&app, slug).await, versions(&[1000]), "{slug}");
         let applied_by_both: usize = [&one, &two]
             .iter()
             .map(|s| {
@@ -162,28 +173,58 @@ fn cli(app: &TestApp, args: &[&str]) -> std::process::Output {
         .expect("run the fotostudio binary")
 }
 
-#[tokio::test]
-async fn the_cli_run_continues_past_a_failing_tenant_and_exits_non_zero() {
-    let app = spawn_app().await;
-    app.studio("acme").await;
-    app.studio("beta").await;
-    // Take both back to version 1; plant a conflicting `clients` table in beta.
+/// A studio whose schema stopped one migration short of this binary (as after a deploy).
+async fn studio_one_version_behind(app: &TestApp, slug: &str) {
+    use fotostudio::tenancy::slug::Slug;
+    let all = migrations::tenant_migrations();
+    let older = &all[..all.len() - 1];
+    let schema = Slug::parse(slug).unwrap().schema_name();
     let mut conn = app.raw().await;
-    sqlx::raw_sql(
-        "DELETE FROM t_acme.tenant_schema_history WHERE version = 2; DROP TABLE t_acme.clients;
-         DELETE FROM t_beta.tenant_schema_history WHERE version = 2; DROP TABLE t_beta.clients;
-         CREATE TABLE t_beta.clients (planted integer);
-         UPDATE public.tenants SET schema_version = 1;",
+    sqlx::query(
+        "INSERT INTO public.tenants (id, slug, name, schema_name, status, country, currency, timezone, schema_version) \
+         VALUES (gen_random_uuid(), $1, $1, $2, 'active', 'PE', 'PEN', 'America/Lima', $3)",
     )
+    .bind(slug)
+    .bind(schema.as_str())
+    .bind(migrations::latest_version(older))
     .execute(&mut conn)
     .await
     .unwrap();
+    let mut tx = migrations::begin_schema_transaction(&mut conn, &schema)
+        .await
+        .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "CREATE SCHEMA {}",
+        schema.quoted()
+    )))
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    migrations::apply_tenant_migrations(&mut tx, older)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_cli_run_continues_past_a_failing_tenant_and_exits_non_zero() {
+    let app = spawn_app().await;
+    studio_one_version_behind(&app, "acme").await;
+    studio_one_version_behind(&app, "beta").await;
+    let behind = versions(&[])[..versions(&[]).len() - 1].to_vec();
+    // beta's history no longer matches its files: refinery refuses to touch it.
+    let mut conn = app.raw().await;
+    sqlx::raw_sql("UPDATE t_beta.tenant_schema_history SET checksum = '1' WHERE version = 1")
+        .execute(&mut conn)
+        .await
+        .unwrap();
 
     let status = cli(&app, &["migrate", "status"]);
     let table = String::from_utf8_lossy(&status.stdout);
+    let latest = format!("V{}", migrations::required_tenant_version());
     assert!(
-        table.contains("acme") && table.contains("V2"),
-        "status shows pending V2:\n{table}\n{}",
+        table.contains("acme") && table.contains(&latest),
+        "status shows the pending migration:\n{table}\n{}",
         String::from_utf8_lossy(&status.stderr)
     );
 
@@ -201,11 +242,17 @@ async fn the_cli_run_continues_past_a_failing_tenant_and_exits_non_zero() {
             && stdout.contains("FAILED beta"),
         "{stdout}"
     );
-    assert_eq!(history(&app, "acme").await, [1, 2]);
-    assert_eq!(history(&app, "beta").await, [1]);
+    assert_eq!(history(&app, "acme").await, versions(&[]));
+    assert_eq!(
+        history(&app, "beta").await,
+        behind,
+        "the failed tenant keeps its old version"
+    );
 
-    // Once fixed, a run exits 0.
-    sqlx::raw_sql("DROP TABLE t_beta.clients")
+    // Once repaired, a run exits 0.
+    let original = migrations::tenant_migrations()[0].checksum().to_string();
+    sqlx::query("UPDATE t_beta.tenant_schema_history SET checksum = $1 WHERE version = 1")
+        .bind(original)
         .execute(&mut conn)
         .await
         .unwrap();
@@ -216,5 +263,5 @@ async fn the_cli_run_continues_past_a_failing_tenant_and_exits_non_zero() {
         "{}",
         String::from_utf8_lossy(&run.stdout)
     );
-    assert_eq!(history(&app, "beta").await, [1, 2]);
+    assert_eq!(history(&app, "beta").await, versions(&[]));
 }

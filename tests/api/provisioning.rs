@@ -38,7 +38,10 @@ async fn a_provisioned_studio_has_its_schema_migrations_and_admin() {
         "currency follows the country"
     );
     assert_eq!(reply.body["timezone"], "America/La_Paz");
-    assert_eq!(reply.body["schema_version"], 2);
+    assert_eq!(
+        reply.body["schema_version"],
+        fotostudio::tenancy::migrations::required_tenant_version()
+    );
     assert_eq!(schemas(&app).await, ["t_foto_lima"]);
     // The admin signs in with the email in any case.
     app.login("foto-lima", "dueña@fotolima.pe", PASSWORD).await;

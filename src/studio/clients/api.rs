@@ -11,7 +11,6 @@ use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::auth::extract::TenantUser;
-use crate::auth::permissions::Permission;
 use crate::http::json::JsonOut;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::responses::{Created, Deleted};
@@ -31,7 +30,6 @@ impl ClientsApi {
         page: Option<i64>,
         page_size: Option<i64>,
     ) -> ApiResult<JsonOut<Page<Client>>> {
-        user.require(Permission::ClientsRead)?;
         let request = PageRequest::parse(page, page_size)?;
         let mut db = state.db.tenants.acquire(&user.tenant.schema).await?;
         let (count, clients) =
@@ -89,9 +87,10 @@ impl ClientsApi {
         user: TenantUser,
         body: Json<ClientInput>,
     ) -> ApiResult<Created<Client>> {
-        user.require(Permission::ClientsWrite)?;
         let db = state.db.tenants.acquire(&user.tenant.schema).await?;
-        Ok(Created::Created(JsonOut(service::create(db, &body).await?)))
+        Ok(Created::Created(JsonOut(
+            service::create(db, &user.audit(), &body).await?,
+        )))
     }
 
     /// One client.
@@ -102,7 +101,6 @@ impl ClientsApi {
         user: TenantUser,
         id: Path<Uuid>,
     ) -> ApiResult<JsonOut<Client>> {
-        user.require(Permission::ClientsRead)?;
         let mut db = state.db.tenants.acquire(&user.tenant.schema).await?;
         Ok(JsonOut(service::get(&mut db, id.0).await?))
     }
@@ -116,9 +114,10 @@ impl ClientsApi {
         id: Path<Uuid>,
         body: Json<ClientInput>,
     ) -> ApiResult<JsonOut<Client>> {
-        user.require(Permission::ClientsWrite)?;
         let db = state.db.tenants.acquire(&user.tenant.schema).await?;
-        Ok(JsonOut(service::update(db, id.0, &body).await?))
+        Ok(JsonOut(
+            service::update(db, &user.audit(), id.0, &body).await?,
+        ))
     }
 
     /// Delete a client; refused (409) while orders or contracts refer to it.
@@ -129,9 +128,8 @@ impl ClientsApi {
         user: TenantUser,
         id: Path<Uuid>,
     ) -> ApiResult<Deleted> {
-        user.require(Permission::ClientsDelete)?;
         let db = state.db.tenants.acquire(&user.tenant.schema).await?;
-        service::delete(db, id.0).await?;
+        service::delete(db, &user.audit(), id.0).await?;
         Ok(Deleted::Deleted)
     }
 }

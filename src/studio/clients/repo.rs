@@ -137,6 +137,16 @@ pub async fn get(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<Client>> {
     row.as_ref().map(decode).transpose()
 }
 
+/// A client, locked until the transaction ends (the audit records its "before").
+#[tracing::instrument(skip_all)]
+pub async fn get_for_update(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<Client>> {
+    let row = sqlx::query(select_clients!(" FROM clients WHERE id = $1 FOR UPDATE"))
+        .bind(id)
+        .fetch_optional(&mut *db)
+        .await?;
+    row.as_ref().map(decode).transpose()
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn insert(db: &mut TenantDb, client: &ValidClient) -> sqlx::Result<Client> {
     let row = sqlx::query(concat!(

@@ -4,6 +4,7 @@ use uuid::Uuid;
 
 use crate::db::TenantDb;
 use crate::http::{ApiError, ApiResult};
+use crate::studio::audit::{self, AuditContext, Entry};
 use crate::studio::clients::model::{Client, ClientInput, ClientKind, ValidClient};
 use crate::studio::clients::repo::{self, ClientFilter};
 use crate::studio::clients::tax_id::TaxId;
@@ -79,30 +80,64 @@ pub async fn get(db: &mut TenantDb, id: Uuid) -> ApiResult<Client> {
         .ok_or_else(|| ApiError::not_found("client"))
 }
 
-pub async fn create(mut db: TenantDb, input: &ClientInput) -> ApiResult<Client> {
+pub async fn create(
+    mut db: TenantDb,
+    ctx: &AuditContext,
+    input: &ClientInput,
+) -> ApiResult<Client> {
     let client = validate(input)?;
     db.begin().await?;
     let created = repo::insert(&mut db, &client).await?;
+    let entry = Entry::new(
+        "client.created",
+        "client",
+        Some(created.id.to_string()),
+        audit::changes(None, Some(&created)),
+    );
+    audit::record(&mut db, ctx, entry).await?;
     db.commit().await?;
     Ok(created)
 }
 
-pub async fn update(mut db: TenantDb, id: Uuid, input: &ClientInput) -> ApiResult<Client> {
+pub async fn update(
+    mut db: TenantDb,
+    ctx: &AuditContext,
+    id: Uuid,
+    input: &ClientInput,
+) -> ApiResult<Client> {
     let client = validate(input)?;
     db.begin().await?;
+    let before = repo::get_for_update(&mut db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("client"))?;
     let updated = repo::update(&mut db, id, &client)
         .await?
         .ok_or_else(|| ApiError::not_found("client"))?;
+    let entry = Entry::new(
+        "client.updated",
+        "client",
+        Some(id.to_string()),
+        audit::changes(Some(&before), Some(&updated)),
+    );
+    audit::record(&mut db, ctx, entry).await?;
     db.commit().await?;
     Ok(updated)
 }
 
 /// Refused with 409 while orders or contracts refer to the client (their foreign keys say so).
-pub async fn delete(mut db: TenantDb, id: Uuid) -> ApiResult<()> {
+pub async fn delete(mut db: TenantDb, ctx: &AuditContext, id: Uuid) -> ApiResult<()> {
     db.begin().await?;
-    if !repo::delete(&mut db, id).await? {
-        return Err(ApiError::not_found("client"));
-    }
+    let before = repo::get_for_update(&mut db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("client"))?;
+    repo::delete(&mut db, id).await?;
+    let entry = Entry::new(
+        "client.deleted",
+        "client",
+        Some(id.to_string()),
+        audit::changes(Some(&before), None),
+    );
+    audit::record(&mut db, ctx, entry).await?;
     db.commit().await?;
     Ok(())
 }

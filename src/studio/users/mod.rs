@@ -1,4 +1,8 @@
-//! A studio's users (the API arrives with the identity work; sign-in uses the repo now).
+//! A studio's users: management by admins (`/api/users`), and the repo and rules the
+//! sign-in and profile routes (`auth::api`) use.
 
+pub mod api;
+pub mod avatar;
 pub mod model;
 pub mod repo;
+pub mod service;

@@ -265,10 +265,10 @@ impl AuthApi {
             &body.new_password,
         )
         .await;
-        if let Err(ApiError::Validation(errors)) = &changed {
-            if errors.iter().any(|e| e.field == "old_password") {
-                guard.failed(Some(user.tenant.id), &me.email, user.ip);
-            }
+        if let Err(ApiError::Validation(errors)) = &changed
+            && errors.iter().any(|e| e.field == "old_password")
+        {
+            guard.failed(Some(user.tenant.id), &me.email, user.ip);
         }
         changed.map(|()| NoContent::Done)
     }

@@ -18,7 +18,7 @@ pub struct Operator {
 
 pub async fn find_by_email(db: &PgPool, email: &str) -> sqlx::Result<Option<Operator>> {
     sqlx::query_as(
-        "SELECT id, email::text AS email, password_hash, active FROM public.operators WHERE email = $1",
+        "SELECT id, email::text AS email, password_hash, active FROM public.operators WHERE email = $1::extensions.citext",
     )
     .bind(email)
     .fetch_optional(db)

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use fotostudio::app::{App, AppState};
 use fotostudio::config::Settings;
-use fotostudio::db::{self, Database, DatabaseLocation, TenantDb};
+use fotostudio::db::{self, Database, DatabaseLocation};
 use fotostudio::tenancy::migrations;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -35,6 +35,8 @@ pub fn test_settings(db_name: &str) -> Settings {
     let mut settings = Settings::load_env(&root(), "test").expect("test settings load");
     settings.server.port = 0;
     settings.database.url = server_url(db_name);
+    // Uploaded files of this app only, removed with it.
+    settings.storage.data_dir = std::env::temp_dir().join(format!("fotostudio-test-{db_name}"));
     settings
 }
 
@@ -113,6 +115,7 @@ impl Drop for TestApp {
         }
         self.state.db.tenants.close();
         if self.owns_database {
+            let _ = std::fs::remove_dir_all(&self.state.settings.storage.data_dir);
             let name = self.db_name.clone();
             // Drop runs outside any runtime we may block: use a thread with its own.
             let _ = std::thread::spawn(move || {
@@ -336,43 +339,49 @@ impl TestApp {
 
     /// Signs a user in to a studio and returns the access token.
     pub async fn login(&self, slug: &str, email: &str, password: &str) -> String {
-        let reply = self
-            .call(Method::POST, "/api/auth/login")
-            .via(Via::Header(slug.to_owned()))
-            .json(json!({"email": email, "password": password}))
-            .send()
-            .await;
+        let reply = self.try_login(slug, email, password).await;
         reply.assert(200);
         reply.body["access_token"].as_str().unwrap().to_owned()
     }
 
-    /// A tenant-scoped handle on a studio's schema, for arranging data directly.
-    pub async fn tenant_db(&self, slug: &str) -> TenantDb {
-        let tenant = fotostudio::tenancy::catalog::find_by_slug(&self.state.db.catalog, slug)
+    /// Signs a user in and returns the whole answer, whatever it is.
+    pub async fn try_login(&self, slug: &str, email: &str, password: &str) -> Reply {
+        self.call(Method::POST, "/api/auth/login")
+            .via(Via::Header(slug.to_owned()))
+            .json(json!({"email": email, "password": password}))
+            .send()
             .await
-            .unwrap()
-            .expect("studio exists");
-        self.state.db.tenants.acquire(&tenant.schema).await.unwrap()
     }
 
-    /// Adds a user with `role` to a studio and returns their token.
+    /// Exchanges a refresh token at a studio.
+    pub async fn refresh(&self, slug: &str, refresh_token: &str) -> Reply {
+        self.call(Method::POST, "/api/auth/refresh")
+            .via(Via::Header(slug.to_owned()))
+            .json(json!({"refresh_token": refresh_token}))
+            .send()
+            .await
+    }
+
+    /// The audit actions recorded in a studio, oldest first.
+    pub async fn audit_actions(&self, slug: &str) -> Vec<String> {
+        let mut conn = self.raw().await;
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT action FROM t_{}.audit_log ORDER BY at, id",
+            slug.replace('-', "_")
+        )))
+        .fetch_all(&mut conn)
+        .await
+        .unwrap()
+    }
+
+    /// Adds a user with `role` to a studio (through the users API) and returns their token.
     pub async fn user_with_role(&self, studio: &Studio, role: &str) -> String {
         let email = format!("{role}@{}.pe", studio.slug);
-        let hash = self.state.passwords.hash(PASSWORD).await.unwrap();
-        let mut db = self.tenant_db(&studio.slug).await;
-        fotostudio::studio::users::repo::insert(
-            &mut db,
-            &fotostudio::studio::users::repo::NewUser {
-                email: &email,
-                full_name: role,
-                password_hash: &hash,
-                role: fotostudio::auth::roles::Role::parse(role).unwrap(),
-                phone: None,
-            },
-        )
-        .await
-        .unwrap();
-        drop(db);
+        self.as_studio(studio, Method::POST, "/api/users")
+            .json(json!({"email": email, "full_name": role, "role": role, "password": PASSWORD}))
+            .send()
+            .await
+            .assert(201);
         self.login(&studio.slug, &email, PASSWORD).await
     }
 

@@ -2,11 +2,16 @@
 
 mod helpers;
 
+mod audit;
+mod avatar;
 mod clients;
 mod isolation;
 mod migrations;
 mod operations;
+mod permissions;
 mod provisioning;
 mod resolution;
 mod search_path;
+mod sessions;
 mod tokens;
+mod users;

@@ -19,7 +19,7 @@ macro_rules! select_users {
 
 #[tracing::instrument(skip_all)]
 pub async fn find_by_email(db: &mut TenantDb, email: &str) -> sqlx::Result<Option<User>> {
-    sqlx::query_as(select_users!("WHERE email = $1"))
+    sqlx::query_as(select_users!("WHERE email = $1::citext"))
         .bind(email)
         .fetch_optional(db)
         .await
@@ -107,7 +107,7 @@ fn bind_new<'q>(
 
 #[tracing::instrument(skip_all)]
 pub async fn insert(db: &mut TenantDb, user: &NewUser<'_>) -> sqlx::Result<User> {
-    let query = sqlx::query_as(select_users!("WHERE email = $1"));
+    let query = sqlx::query_as(select_users!("WHERE email = $1::citext"));
     bind_new(user).execute(&mut *db).await?;
     query.bind(user.email).fetch_one(&mut *db).await
 }

@@ -41,6 +41,22 @@ fn anonymous(request_id: &RequestId, ip: &ClientIp) -> AuditContext {
     }
 }
 
+/// An access token for `user` of the studio, paired with the sign-in's refresh token.
+fn user_tokens(
+    state: &AppState,
+    tenant: uuid::Uuid,
+    user: &User,
+    session: refresh::Issued,
+) -> TokenResponse {
+    let subject = Subject {
+        id: user.id,
+        tenant: Some(tenant),
+        role: user.role.as_str(),
+        family: Some(session.family),
+    };
+    TokenResponse::new(state.jwt.issue(subject), session)
+}
+
 /// The signed-in user's own row; a deleted or deactivated account is signed out (401).
 async fn me(state: &AppState, user: &TenantUser) -> ApiResult<User> {
     let mut db = state.db.tenants.acquire(&user.tenant.schema).await?;
@@ -118,13 +134,7 @@ impl AuthApi {
         )
         .await?;
         db.commit().await?;
-        let access = state.jwt.issue(Subject {
-            id: user.id,
-            tenant: Some(tenant.id),
-            role: user.role.as_str(),
-            family: Some(session.family),
-        });
-        Ok(JsonOut(TokenResponse::new(access, session)))
+        Ok(JsonOut(user_tokens(&state, tenant.id, &user, session)))
     }
 
     /// Exchange a refresh token for a new pair. Each refresh token works once; presenting a
@@ -154,13 +164,7 @@ impl AuthApi {
                     return Err(bad_refresh());
                 };
                 db.commit().await?;
-                let access = state.jwt.issue(Subject {
-                    id: user.id,
-                    tenant: Some(tenant.id),
-                    role: user.role.as_str(),
-                    family: Some(issued.family),
-                });
-                Ok(JsonOut(TokenResponse::new(access, issued)))
+                Ok(JsonOut(user_tokens(&state, tenant.id, &user, issued)))
             }
             Rotation::Reused { subject, family } => {
                 let ctx = AuditContext {

@@ -102,14 +102,23 @@ mod tests {
 
     #[test]
     fn an_unknown_account_costs_a_real_verification_with_the_same_parameters() {
-        let settings = crate::config::Settings::load_env(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), "test")
-            .unwrap()
-            .auth;
+        let settings = crate::config::Settings::load_env(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+            "test",
+        )
+        .unwrap()
+        .auth;
         let config = PasswordHasherConfig::new(&settings);
         let real = config.hash_now("a real password here");
-        let (dummy, real) = (PasswordHash::new(&config.dummy_hash).unwrap(), PasswordHash::new(&real).unwrap());
+        let (dummy, real) = (
+            PasswordHash::new(&config.dummy_hash).unwrap(),
+            PasswordHash::new(&real).unwrap(),
+        );
         assert_eq!(dummy.algorithm, real.algorithm);
-        assert_eq!(dummy.params, real.params, "same memory, iterations and parallelism: same time");
+        assert_eq!(
+            dummy.params, real.params,
+            "same memory, iterations and parallelism: same time"
+        );
     }
 
     #[test]

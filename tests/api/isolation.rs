@@ -95,3 +95,38 @@ async fn b_writes_land_in_b_only() {
     .unwrap();
     assert_eq!(counts, (0, 1));
 }
+
+#[tokio::test]
+async fn studio_b_cannot_read_change_or_delete_studio_a_users() {
+    let app = spawn_app().await;
+    let a = app.studio("acme").await;
+    let b = app.studio("beta").await;
+    app.user_with_role(&a, "staff").await;
+    let staff = app
+        .as_studio(&a, Method::GET, "/api/users?role=staff")
+        .send()
+        .await;
+    let id = staff.body["results"][0]["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/users/{id}");
+    app.as_studio(&b, Method::GET, &path)
+        .send()
+        .await
+        .assert_problem(404, "not_found");
+    app.as_studio(&b, Method::PUT, &path)
+        .json(json!({"role": "admin"}))
+        .send()
+        .await
+        .assert_problem(404, "not_found");
+    app.as_studio(&b, Method::DELETE, &path)
+        .send()
+        .await
+        .assert_problem(404, "not_found");
+    let listed = app
+        .as_studio(&b, Method::GET, "/api/users?search=staff")
+        .send()
+        .await;
+    assert_eq!(listed.body["count"], 0);
+    let still = app.as_studio(&a, Method::GET, &path).send().await;
+    still.assert(200);
+    assert_eq!(still.body["role"], "staff");
+}

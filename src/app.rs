@@ -37,19 +37,14 @@ pub struct AppState {
 impl AppState {
     /// Builds the state on an opened [`Database`].
     pub fn new(settings: Settings, db: Database) -> Arc<AppState> {
-        let resolver = Arc::new(TenantResolver::new(
-            db.catalog.clone(),
-            &settings.tenancy,
-            migrations::required_tenant_version(),
-        ));
+        let resolver =
+            Arc::new(TenantResolver::new(db.catalog.clone(), &settings.tenancy, migrations::required_tenant_version()));
         Arc::new(AppState {
             jwt: JwtKeys::new(&settings.auth),
             passwords: PasswordHasherConfig::new(&settings.auth),
             signup_limiter: RateLimiter::new(5, Duration::from_secs(3600), 100_000),
             login_guard: LoginGuard::new(&settings.auth),
-            avatars: AvatarStore::new(
-                crate::config::project_root().join(&settings.storage.data_dir),
-            ),
+            avatars: AvatarStore::new(crate::config::project_root().join(&settings.storage.data_dir)),
             resolver,
             settings,
             db,
@@ -68,19 +63,13 @@ impl App {
     /// Binds `server.host:server.port` (0 picks a free port).
     pub async fn bind(state: Arc<AppState>) -> std::io::Result<App> {
         let server = &state.settings.server;
-        let acceptor = TcpListener::bind(format!("{}:{}", server.host, server.port))
-            .into_acceptor()
-            .await?;
+        let acceptor = TcpListener::bind(format!("{}:{}", server.host, server.port)).into_acceptor().await?;
         let addr = acceptor
             .local_addr()
             .first()
             .and_then(|a| a.as_socket_addr().copied())
             .ok_or_else(|| std::io::Error::other("listener has no socket address"))?;
-        Ok(App {
-            state,
-            acceptor,
-            addr,
-        })
+        Ok(App { state, acceptor, addr })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -88,10 +77,7 @@ impl App {
     }
 
     /// Serves until `shutdown` resolves, then gives in-flight requests the configured grace.
-    pub async fn run(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> std::io::Result<()> {
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let listener = tokio::spawn(crate::tenancy::listener::run(
             self.state.db.catalog.clone(),
@@ -100,9 +86,8 @@ impl App {
         ));
         let grace = Duration::from_secs(self.state.settings.server.shutdown_grace_seconds);
         let routes = crate::http::routes(self.state.clone());
-        let result = Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(routes, shutdown, Some(grace))
-            .await;
+        let result =
+            Server::new_with_acceptor(self.acceptor).run_with_graceful_shutdown(routes, shutdown, Some(grace)).await;
         let _ = stop_tx.send(true);
         let _ = listener.await;
         self.state.db.tenants.close();

@@ -183,24 +183,17 @@ impl Settings {
             .add_source(config::File::from(dir.join("default.toml")))
             .add_source(config::File::from(dir.join(format!("{env}.toml"))).required(false))
             .add_source(
-                config::Environment::with_prefix("FOTOSTUDIO")
-                    .prefix_separator("__")
-                    .separator("__")
-                    .try_parsing(true),
+                config::Environment::with_prefix("FOTOSTUDIO").prefix_separator("__").separator("__").try_parsing(true),
             )
             .set_override("environment", env)
             .map_err(|e| ConfigError(e.to_string()))?;
         if std::env::var_os("FOTOSTUDIO__DATABASE__URL").is_none()
             && let Ok(url) = std::env::var("DATABASE_URL")
         {
-            builder = builder
-                .set_override("database.url", url)
-                .map_err(|e| ConfigError(e.to_string()))?;
+            builder = builder.set_override("database.url", url).map_err(|e| ConfigError(e.to_string()))?;
         }
-        let settings: Settings = builder
-            .build()
-            .and_then(|c| c.try_deserialize())
-            .map_err(|e| ConfigError(e.to_string()))?;
+        let settings: Settings =
+            builder.build().and_then(|c| c.try_deserialize()).map_err(|e| ConfigError(e.to_string()))?;
         settings.validate()?;
         Ok(settings)
     }
@@ -224,52 +217,26 @@ impl Settings {
             return fail("auth.access_token_ttl_seconds", "must be at least 60");
         }
         if self.auth.refresh_token_ttl_seconds < self.auth.access_token_ttl_seconds {
-            return fail(
-                "auth.refresh_token_ttl_seconds",
-                "must be at least the access token's lifetime",
-            );
+            return fail("auth.refresh_token_ttl_seconds", "must be at least the access token's lifetime");
         }
-        if self.auth.jwt_kid.is_empty()
-            || self
-                .auth
-                .jwt_previous_secrets
-                .contains_key(&self.auth.jwt_kid)
-        {
-            return fail(
-                "auth.jwt_kid",
-                "must be set and differ from every retired key's id",
-            );
+        if self.auth.jwt_kid.is_empty() || self.auth.jwt_previous_secrets.contains_key(&self.auth.jwt_kid) {
+            return fail("auth.jwt_kid", "must be set and differ from every retired key's id");
         }
-        if let Some((kid, _)) = self
-            .auth
-            .jwt_previous_secrets
-            .iter()
-            .find(|(_, s)| s.len() < 32)
-        {
-            return fail(
-                &format!("auth.jwt_previous_secrets.{kid}"),
-                "must be at least 32 bytes long",
-            );
+        if let Some((kid, _)) = self.auth.jwt_previous_secrets.iter().find(|(_, s)| s.len() < 32) {
+            return fail(&format!("auth.jwt_previous_secrets.{kid}"), "must be at least 32 bytes long");
         }
-        if self.auth.login_max_failures_per_account == 0 || self.auth.login_max_failures_per_ip == 0
-        {
+        if self.auth.login_max_failures_per_account == 0 || self.auth.login_max_failures_per_ip == 0 {
             return fail("auth.login_max_failures_*", "must be at least 1");
         }
         let base = &self.tenancy.base_domain;
         if base.is_empty() || base.starts_with('.') || base.contains(['/', ':', ' ']) {
-            return fail(
-                "tenancy.base_domain",
-                "must be a host name such as fotostudio.example",
-            );
+            return fail("tenancy.base_domain", "must be a host name such as fotostudio.example");
         }
         if self.migrations.concurrency == 0 {
             return fail("migrations.concurrency", "must be at least 1");
         }
         if self.auth.argon2_memory_kib < 8 || self.auth.argon2_iterations == 0 {
-            return fail(
-                "auth.argon2_*",
-                "memory must be at least 8 KiB and iterations at least 1",
-            );
+            return fail("auth.argon2_*", "memory must be at least 8 KiB and iterations at least 1");
         }
         Ok(())
     }
@@ -283,11 +250,7 @@ pub fn project_root() -> PathBuf {
         return PathBuf::from(root);
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    if cwd.join("config/default.toml").exists() {
-        cwd
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-    }
+    if cwd.join("config/default.toml").exists() { cwd } else { PathBuf::from(env!("CARGO_MANIFEST_DIR")) }
 }
 
 #[cfg(test)]
@@ -296,10 +259,7 @@ mod tests {
 
     #[test]
     fn database_password_is_redacted_in_debug_output() {
-        assert_eq!(
-            redact_url("postgres://u:secret@h/db"),
-            "postgres://***@h/db"
-        );
+        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://***@h/db");
         assert_eq!(redact_url("postgres://h/db"), "postgres://h/db");
     }
 }

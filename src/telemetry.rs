@@ -13,17 +13,9 @@ pub fn init(settings: &TelemetrySettings) {
         .unwrap_or_else(|_| EnvFilter::new("info"));
     let registry = tracing_subscriber::registry().with(filter);
     let result = match settings.format {
-        LogFormat::Pretty => registry
-            .with(fmt::layer().with_target(false).compact())
-            .try_init(),
+        LogFormat::Pretty => registry.with(fmt::layer().with_target(false).compact()).try_init(),
         LogFormat::Json => registry
-            .with(
-                fmt::layer()
-                    .json()
-                    .flatten_event(true)
-                    .with_current_span(true)
-                    .with_span_list(false),
-            )
+            .with(fmt::layer().json().flatten_event(true).with_current_span(true).with_span_list(false))
             .try_init(),
     };
     // Already installed (a second app in the same test process): keep the first.

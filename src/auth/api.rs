@@ -34,26 +34,12 @@ pub struct AvatarUpload {
 }
 
 fn anonymous(request_id: &RequestId, ip: &ClientIp) -> AuditContext {
-    AuditContext {
-        actor_id: None,
-        request_id: Some(request_id.0.clone()),
-        ip: ip.0,
-    }
+    AuditContext { actor_id: None, request_id: Some(request_id.0.clone()), ip: ip.0 }
 }
 
 /// An access token for `user` of the studio, paired with the sign-in's refresh token.
-fn user_tokens(
-    state: &AppState,
-    tenant: uuid::Uuid,
-    user: &User,
-    session: refresh::Issued,
-) -> TokenResponse {
-    let subject = Subject {
-        id: user.id,
-        tenant: Some(tenant),
-        role: user.role.as_str(),
-        family: Some(session.family),
-    };
+fn user_tokens(state: &AppState, tenant: uuid::Uuid, user: &User, session: refresh::Issued) -> TokenResponse {
+    let subject = Subject { id: user.id, tenant: Some(tenant), role: user.role.as_str(), family: Some(session.family) };
     TokenResponse::new(state.jwt.issue(subject), session)
 }
 
@@ -62,9 +48,7 @@ async fn me(state: &AppState, user: &TenantUser) -> ApiResult<User> {
     let mut db = state.db.tenants.acquire(&user.tenant.schema).await?;
     match repo::find_by_id(&mut db, user.user_id).await? {
         Some(found) if found.active => Ok(found),
-        _ => Err(ApiError::Unauthorized(
-            "this account no longer exists or is inactive".to_owned(),
-        )),
+        _ => Err(ApiError::Unauthorized("this account no longer exists or is inactive".to_owned())),
     }
 }
 
@@ -87,13 +71,7 @@ impl AuthApi {
         let mut db = state.db.tenants.acquire(&tenant.schema).await?;
         let user = repo::find_by_email(&mut db, email).await?;
         // Verified even when the user does not exist, so both cases take the same time.
-        let verified = state
-            .passwords
-            .verify(
-                &body.password,
-                user.as_ref().map(|u| u.password_hash.as_str()),
-            )
-            .await;
+        let verified = state.passwords.verify(&body.password, user.as_ref().map(|u| u.password_hash.as_str())).await;
         let user = match user {
             Some(user) if verified && user.active => user,
             other => {
@@ -109,30 +87,20 @@ impl AuthApi {
                     other.map(|u| u.id.to_string()),
                     json!({"email": email, "reason": reason}),
                 );
+                db.begin().await?;
                 audit::record(&mut db, &anonymous(&request_id, &ip), entry).await?;
+                db.commit().await?;
                 return Err(bad_credentials());
             }
         };
         state.login_guard.succeeded(Some(tenant.id), email);
-        let ctx = AuditContext {
-            actor_id: Some(user.id),
-            ..anonymous(&request_id, &ip)
-        };
+        let ctx = AuditContext { actor_id: Some(user.id), ..anonymous(&request_id, &ip) };
         db.begin().await?;
         repo::record_login(&mut db, user.id).await?;
-        let session = refresh::start_family(
-            &mut db,
-            Store::Tenant,
-            user.id,
-            state.settings.auth.refresh_token_ttl_seconds,
-        )
-        .await?;
-        audit::record(
-            &mut db,
-            &ctx,
-            Entry::new("auth.login", "user", Some(user.id.to_string()), json!({})),
-        )
-        .await?;
+        let session =
+            refresh::start_family(&mut db, Store::Tenant, user.id, state.settings.auth.refresh_token_ttl_seconds)
+                .await?;
+        audit::record(&mut db, &ctx, Entry::new("auth.login", "user", Some(user.id.to_string()), json!({}))).await?;
         db.commit().await?;
         Ok(JsonOut(user_tokens(&state, tenant.id, &user, session)))
     }
@@ -154,9 +122,7 @@ impl AuthApi {
         let ttl = state.settings.auth.refresh_token_ttl_seconds;
         match refresh::rotate(&mut db, Store::Tenant, &body.refresh_token, ttl).await? {
             Rotation::Rotated { subject, issued } => {
-                let user = repo::find_by_id(&mut db, subject)
-                    .await?
-                    .filter(|u| u.active);
+                let user = repo::find_by_id(&mut db, subject).await?.filter(|u| u.active);
                 let Some(user) = user else {
                     // Deactivated (or deleted) since: the family ends here.
                     refresh::revoke_family(&mut db, Store::Tenant, issued.family).await?;
@@ -167,10 +133,7 @@ impl AuthApi {
                 Ok(JsonOut(user_tokens(&state, tenant.id, &user, issued)))
             }
             Rotation::Reused { subject, family } => {
-                let ctx = AuditContext {
-                    actor_id: Some(subject),
-                    ..anonymous(&request_id, &ip)
-                };
+                let ctx = AuditContext { actor_id: Some(subject), ..anonymous(&request_id, &ip) };
                 let entry = Entry::new(
                     "auth.refresh_reuse_detected",
                     "user",
@@ -198,22 +161,12 @@ impl AuthApi {
         let tenant = tenant.require()?;
         let mut db = state.db.tenants.acquire(&tenant.schema).await?;
         db.begin().await?;
-        if let Some((family, subject)) =
-            refresh::revoke_by_token(&mut db, Store::Tenant, &body.refresh_token).await?
-        {
-            let ctx = AuditContext {
-                actor_id: Some(subject),
-                ..anonymous(&request_id, &ip)
-            };
+        if let Some((family, subject)) = refresh::revoke_by_token(&mut db, Store::Tenant, &body.refresh_token).await? {
+            let ctx = AuditContext { actor_id: Some(subject), ..anonymous(&request_id, &ip) };
             audit::record(
                 &mut db,
                 &ctx,
-                Entry::new(
-                    "auth.logout",
-                    "user",
-                    Some(subject.to_string()),
-                    json!({"family": family}),
-                ),
+                Entry::new("auth.logout", "user", Some(subject.to_string()), json!({"family": family})),
             )
             .await?;
         }
@@ -223,11 +176,7 @@ impl AuthApi {
 
     /// The signed-in user's profile.
     #[oai(path = "/profile", method = "get")]
-    async fn profile(
-        &self,
-        state: Data<&Arc<AppState>>,
-        user: TenantUser,
-    ) -> ApiResult<JsonOut<UserView>> {
+    async fn profile(&self, state: Data<&Arc<AppState>>, user: TenantUser) -> ApiResult<JsonOut<UserView>> {
         Ok(JsonOut(me(&state, &user).await?.into()))
     }
 
@@ -241,9 +190,7 @@ impl AuthApi {
     ) -> ApiResult<JsonOut<UserView>> {
         me(&state, &user).await?;
         let db = state.db.tenants.acquire(&user.tenant.schema).await?;
-        Ok(JsonOut(
-            service::update_profile(db, &user.audit(), user.user_id, &body).await?,
-        ))
+        Ok(JsonOut(service::update_profile(db, &user.audit(), user.user_id, &body).await?))
     }
 
     /// Change one's own password (the current one is required). Every other session of the
@@ -284,18 +231,11 @@ impl AuthApi {
         let (Some(file), Some(content_type)) = (me.avatar_file, me.avatar_content_type) else {
             return Err(ApiError::not_found("avatar"));
         };
-        let bytes = state
-            .avatars
-            .read(user.tenant.id, &file)
-            .await
-            .map_err(|e| {
-                tracing::warn!(error = %e, "avatar file missing");
-                ApiError::not_found("avatar")
-            })?;
-        Ok(Image {
-            bytes,
-            content_type,
-        })
+        let bytes = state.avatars.read(user.tenant.id, &file).await.map_err(|e| {
+            tracing::warn!(error = %e, "avatar file missing");
+            ApiError::not_found("avatar")
+        })?;
+        Ok(Image { bytes, content_type })
     }
 
     /// Upload one's avatar (multipart field `file`): JPEG, PNG or WebP, at most 2 MiB.
@@ -307,30 +247,17 @@ impl AuthApi {
         upload: AvatarUpload,
     ) -> ApiResult<JsonOut<UserView>> {
         let me = me(&state, &user).await?;
-        let bytes = upload
-            .file
-            .into_vec()
-            .await
-            .map_err(|_| ApiError::BadRequest {
-                code: "invalid_body",
-                detail: "the upload could not be read".to_owned(),
-            })?;
+        let bytes = upload.file.into_vec().await.map_err(|_| ApiError::BadRequest {
+            code: "invalid_body",
+            detail: "the upload could not be read".to_owned(),
+        })?;
         if bytes.len() > MAX_BYTES {
-            return Err(ApiError::PayloadTooLarge(
-                "an avatar is at most 2 MiB".to_owned(),
-            ));
+            return Err(ApiError::PayloadTooLarge("an avatar is at most 2 MiB".to_owned()));
         }
         let Some((content_type, extension)) = avatar::sniff(&bytes) else {
-            return Err(ApiError::invalid(
-                "file",
-                "must be a JPEG, PNG or WebP image",
-            ));
+            return Err(ApiError::invalid("file", "must be a JPEG, PNG or WebP image"));
         };
-        let file = state
-            .avatars
-            .save(user.tenant.id, &bytes, extension)
-            .await
-            .map_err(ApiError::internal)?;
+        let file = state.avatars.save(user.tenant.id, &bytes, extension).await.map_err(ApiError::internal)?;
         let mut db = state.db.tenants.acquire(&user.tenant.schema).await?;
         db.begin().await?;
         repo::set_avatar(&mut db, me.id, &file, content_type).await?;
@@ -338,12 +265,7 @@ impl AuthApi {
         audit::record(
             &mut db,
             &user.audit(),
-            Entry::new(
-                "user.avatar_changed",
-                "user",
-                Some(me.id.to_string()),
-                changes,
-            ),
+            Entry::new("user.avatar_changed", "user", Some(me.id.to_string()), changes),
         )
         .await?;
         db.commit().await?;

@@ -55,24 +55,15 @@ fn bearer(req: &Request) -> Result<&str, ApiError> {
         .headers()
         .get(AUTHORIZATION)
         .ok_or_else(|| ApiError::Unauthorized("a bearer token is required".to_owned()))?;
-    let value = value
-        .to_str()
-        .map_err(|_| ApiError::Unauthorized("malformed Authorization header".to_owned()))?;
+    let value = value.to_str().map_err(|_| ApiError::Unauthorized("malformed Authorization header".to_owned()))?;
     match value.split_once(' ') {
-        Some((scheme, token))
-            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-        {
-            Ok(token.trim())
-        }
-        _ => Err(ApiError::Unauthorized(
-            "expected `Authorization: Bearer <token>`".to_owned(),
-        )),
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(token.trim()),
+        _ => Err(ApiError::Unauthorized("expected `Authorization: Bearer <token>`".to_owned())),
     }
 }
 
 fn state(req: &Request) -> Result<&Arc<AppState>, ApiError> {
-    req.data::<Arc<AppState>>()
-        .ok_or_else(|| ApiError::internal("application state missing from request"))
+    req.data::<Arc<AppState>>().ok_or_else(|| ApiError::internal("application state missing from request"))
 }
 
 fn register_bearer(registry: &mut Registry, name: &'static str, description: &'static str) {
@@ -107,11 +98,7 @@ pub struct TenantUser {
 impl TenantUser {
     /// Who did what, from where, for the audit trail.
     pub fn audit(&self) -> AuditContext {
-        AuditContext {
-            actor_id: Some(self.user_id),
-            request_id: self.request_id.clone(),
-            ip: self.ip,
-        }
+        AuditContext { actor_id: Some(self.user_id), request_id: self.request_id.clone(), ip: self.ip }
     }
 
     /// Whether the permission table lets this user's role do `permission` (for checks finer
@@ -127,21 +114,13 @@ impl TenantUser {
             .require()?;
         let token = bearer(req)?;
         let invalid = || ApiError::Unauthorized("invalid or expired token".to_owned());
-        let claims = state(req)?
-            .jwt
-            .verify(token, TENANT_AUDIENCE)
-            .ok_or_else(invalid)?;
+        let claims = state(req)?.jwt.verify(token, TENANT_AUDIENCE).ok_or_else(invalid)?;
         if claims.tid != Some(tenant.id) {
-            return Err(ApiError::Unauthorized(
-                "this token belongs to another studio".to_owned(),
-            ));
+            return Err(ApiError::Unauthorized("this token belongs to another studio".to_owned()));
         }
         let role = Role::parse(&claims.role).ok_or_else(invalid)?;
         // The route's permission, from the one table; a route without an entry is refused.
-        let pattern = req
-            .data::<PathPattern>()
-            .map(|p| p.0.as_ref())
-            .unwrap_or("");
+        let pattern = req.data::<PathPattern>().map(|p| p.0.as_ref()).unwrap_or("");
         match permissions::for_route(req.method(), pattern) {
             Some(permission) if permissions::allows(role, permission) => {}
             Some(_) => return Err(ApiError::forbidden()),
@@ -161,11 +140,7 @@ impl TenantUser {
     }
 }
 
-bearer_extractor!(
-    TenantUser,
-    "TenantToken",
-    "An access token from `POST /api/auth/login` of this studio."
-);
+bearer_extractor!(TenantUser, "TenantToken", "An access token from `POST /api/auth/login` of this studio.");
 
 /// A signed-in platform operator.
 #[derive(Debug, Clone)]
@@ -180,17 +155,9 @@ impl PlatformOperator {
             .jwt
             .verify(token, PLATFORM_AUDIENCE)
             .filter(|c| c.tid.is_none() && c.scope == "platform")
-            .ok_or_else(|| {
-                ApiError::Unauthorized("invalid or expired operator token".to_owned())
-            })?;
-        Ok(PlatformOperator {
-            operator_id: claims.sub,
-        })
+            .ok_or_else(|| ApiError::Unauthorized("invalid or expired operator token".to_owned()))?;
+        Ok(PlatformOperator { operator_id: claims.sub })
     }
 }
 
-bearer_extractor!(
-    PlatformOperator,
-    "PlatformToken",
-    "An operator token from `POST /api/platform/auth/login`."
-);
+bearer_extractor!(PlatformOperator, "PlatformToken", "An operator token from `POST /api/platform/auth/login`.");

@@ -67,10 +67,7 @@ impl JwtKeys {
             .iter()
             .map(|(kid, secret)| (kid.clone(), DecodingKey::from_secret(secret.as_bytes())))
             .collect();
-        decoding.insert(
-            settings.jwt_kid.clone(),
-            DecodingKey::from_secret(settings.jwt_secret.as_bytes()),
-        );
+        decoding.insert(settings.jwt_kid.clone(), DecodingKey::from_secret(settings.jwt_secret.as_bytes()));
         JwtKeys {
             kid: settings.jwt_kid.clone(),
             encoding: EncodingKey::from_secret(settings.jwt_secret.as_bytes()),
@@ -84,21 +81,12 @@ impl JwtKeys {
     /// platform token otherwise.
     pub fn issue(&self, subject: Subject<'_>) -> IssuedToken {
         let now = chrono::Utc::now().timestamp();
-        let audience = if subject.tenant.is_some() {
-            TENANT_AUDIENCE
-        } else {
-            PLATFORM_AUDIENCE
-        };
+        let audience = if subject.tenant.is_some() { TENANT_AUDIENCE } else { PLATFORM_AUDIENCE };
         let claims = Claims {
             sub: subject.id,
             tid: subject.tenant,
             role: subject.role.to_owned(),
-            scope: if subject.tenant.is_some() {
-                "tenant"
-            } else {
-                "platform"
-            }
-            .to_owned(),
+            scope: if subject.tenant.is_some() { "tenant" } else { "platform" }.to_owned(),
             fam: subject.family,
             aud: audience.to_owned(),
             iat: now,
@@ -107,22 +95,14 @@ impl JwtKeys {
         };
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(self.kid.clone());
-        let token = jsonwebtoken::encode(&header, &claims, &self.encoding)
-            .expect("HS256 signing of plain claims cannot fail");
-        IssuedToken {
-            token,
-            expires_in: self.ttl_seconds,
-        }
+        let token =
+            jsonwebtoken::encode(&header, &claims, &self.encoding).expect("HS256 signing of plain claims cannot fail");
+        IssuedToken { token, expires_in: self.ttl_seconds }
     }
 
     /// A token for a user of one tenant (tests and tools; sign-in goes through `issue`).
     pub fn issue_tenant(&self, user_id: Uuid, tenant_id: Uuid, role: &str) -> IssuedToken {
-        self.issue(Subject {
-            id: user_id,
-            tenant: Some(tenant_id),
-            role,
-            family: None,
-        })
+        self.issue(Subject { id: user_id, tenant: Some(tenant_id), role, family: None })
     }
 
     /// Verifies the key (by `kid`), signature, algorithm, audience, `exp` and `iat`;
@@ -137,9 +117,7 @@ impl JwtKeys {
         validation.leeway = self.leeway_seconds;
         validation.set_audience(&[audience]);
         validation.set_required_spec_claims(&["exp", "iat", "sub", "aud"]);
-        let claims = jsonwebtoken::decode::<Claims>(token, key, &validation)
-            .ok()?
-            .claims;
+        let claims = jsonwebtoken::decode::<Claims>(token, key, &validation).ok()?.claims;
         // A token "issued" in the future was not issued by us.
         let now = chrono::Utc::now().timestamp();
         if claims.iat > now + self.leeway_seconds as i64 {
@@ -154,18 +132,11 @@ mod tests {
     use super::*;
 
     fn settings(kid: &str, secret: &str, previous: &[(&str, &str)]) -> AuthSettings {
-        let mut s = crate::config::Settings::load_env(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
-            "test",
-        )
-        .unwrap()
-        .auth;
+        let mut s =
+            crate::config::Settings::load_env(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), "test").unwrap().auth;
         s.jwt_kid = kid.into();
         s.jwt_secret = secret.into();
-        s.jwt_previous_secrets = previous
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        s.jwt_previous_secrets = previous.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         s
     }
 
@@ -179,24 +150,13 @@ mod tests {
         let rotated = JwtKeys::new(&settings("k1", NEW, &[("k0", OLD)]));
         assert!(rotated.verify(&token, TENANT_AUDIENCE).is_some());
         let dropped = JwtKeys::new(&settings("k1", NEW, &[]));
-        assert!(
-            dropped.verify(&token, TENANT_AUDIENCE).is_none(),
-            "unknown kid is refused"
-        );
+        assert!(dropped.verify(&token, TENANT_AUDIENCE).is_none(), "unknown kid is refused");
     }
 
     #[test]
     fn a_token_signed_with_a_known_kid_but_another_secret_is_refused() {
-        let forger = JwtKeys::new(&settings(
-            "k1",
-            "someone-elses-secret-of-enough-length",
-            &[],
-        ));
+        let forger = JwtKeys::new(&settings("k1", "someone-elses-secret-of-enough-length", &[]));
         let token = forger.issue_tenant(Uuid::nil(), Uuid::nil(), "admin").token;
-        assert!(
-            JwtKeys::new(&settings("k1", NEW, &[]))
-                .verify(&token, TENANT_AUDIENCE)
-                .is_none()
-        );
+        assert!(JwtKeys::new(&settings("k1", NEW, &[])).verify(&token, TENANT_AUDIENCE).is_none());
     }
 }

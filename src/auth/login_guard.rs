@@ -35,12 +35,7 @@ impl LoginGuard {
     }
 
     /// 429 if the account or the IP is throttled.
-    pub fn check(
-        &self,
-        scope: Option<Uuid>,
-        email: &str,
-        ip: Option<IpAddr>,
-    ) -> Result<(), ApiError> {
+    pub fn check(&self, scope: Option<Uuid>, email: &str, ip: Option<IpAddr>) -> Result<(), ApiError> {
         self.accounts.check(&account(scope, email))?;
         if let Some(ip) = ip {
             self.ips.check(&ip)?;

@@ -26,10 +26,7 @@ pub async fn find_by_email(db: &PgPool, email: &str) -> sqlx::Result<Option<Oper
 }
 
 pub async fn record_login(db: &PgPool, id: Uuid) -> sqlx::Result<()> {
-    sqlx::query("UPDATE public.operators SET last_login_at = now() WHERE id = $1")
-        .bind(id)
-        .execute(db)
-        .await?;
+    sqlx::query("UPDATE public.operators SET last_login_at = now() WHERE id = $1").bind(id).execute(db).await?;
     Ok(())
 }
 
@@ -64,9 +61,6 @@ pub async fn create(
 /// Whether an operator exists and is active.
 pub async fn is_active(conn: &mut sqlx::PgConnection, id: Uuid) -> sqlx::Result<bool> {
     let active: Option<bool> =
-        sqlx::query_scalar("SELECT active FROM public.operators WHERE id = $1")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?;
+        sqlx::query_scalar("SELECT active FROM public.operators WHERE id = $1").bind(id).fetch_optional(conn).await?;
     Ok(active == Some(true))
 }

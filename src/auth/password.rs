@@ -1,9 +1,7 @@
 //! Password hashing (argon2id, parameters from config) and the password policy.
 //! Hashing runs on the blocking pool: it is deliberately slow and must not stall the runtime.
 
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::config::AuthSettings;
@@ -23,17 +21,10 @@ pub struct PasswordHasherConfig {
 
 impl PasswordHasherConfig {
     pub fn new(settings: &AuthSettings) -> PasswordHasherConfig {
-        let params = Params::new(
-            settings.argon2_memory_kib,
-            settings.argon2_iterations,
-            settings.argon2_parallelism,
-            None,
-        )
-        .expect("argon2 parameters were validated with the settings");
-        let mut config = PasswordHasherConfig {
-            params,
-            dummy_hash: String::new(),
-        };
+        let params =
+            Params::new(settings.argon2_memory_kib, settings.argon2_iterations, settings.argon2_parallelism, None)
+                .expect("argon2 parameters were validated with the settings");
+        let mut config = PasswordHasherConfig { params, dummy_hash: String::new() };
         config.dummy_hash = config.hash_now(&uuid::Uuid::new_v4().to_string());
         config
     }
@@ -54,9 +45,7 @@ impl PasswordHasherConfig {
     pub async fn hash(&self, password: &str) -> Result<String, ApiError> {
         let this = self.clone();
         let password = password.to_owned();
-        tokio::task::spawn_blocking(move || this.hash_now(&password))
-            .await
-            .map_err(ApiError::internal)
+        tokio::task::spawn_blocking(move || this.hash_now(&password)).await.map_err(ApiError::internal)
     }
 
     /// Checks a password against a stored hash; with `None` (no such account) it checks
@@ -68,11 +57,7 @@ impl PasswordHasherConfig {
         let password = password.to_owned();
         let verified = tokio::task::spawn_blocking(move || {
             PasswordHash::new(&hash)
-                .map(|parsed| {
-                    this.argon2()
-                        .verify_password(password.as_bytes(), &parsed)
-                        .is_ok()
-                })
+                .map(|parsed| this.argon2().verify_password(password.as_bytes(), &parsed).is_ok())
                 .unwrap_or(false)
         })
         .await
@@ -102,23 +87,13 @@ mod tests {
 
     #[test]
     fn an_unknown_account_costs_a_real_verification_with_the_same_parameters() {
-        let settings = crate::config::Settings::load_env(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
-            "test",
-        )
-        .unwrap()
-        .auth;
+        let settings =
+            crate::config::Settings::load_env(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), "test").unwrap().auth;
         let config = PasswordHasherConfig::new(&settings);
         let real = config.hash_now("a real password here");
-        let (dummy, real) = (
-            PasswordHash::new(&config.dummy_hash).unwrap(),
-            PasswordHash::new(&real).unwrap(),
-        );
+        let (dummy, real) = (PasswordHash::new(&config.dummy_hash).unwrap(), PasswordHash::new(&real).unwrap());
         assert_eq!(dummy.algorithm, real.algorithm);
-        assert_eq!(
-            dummy.params, real.params,
-            "same memory, iterations and parallelism: same time"
-        );
+        assert_eq!(dummy.params, real.params, "same memory, iterations and parallelism: same time");
     }
 
     #[test]

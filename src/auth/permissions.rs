@@ -60,10 +60,7 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
 
 /// Whether `role` has `permission`. A permission missing from the matrix is denied.
 pub fn allows(role: Role, permission: Permission) -> bool {
-    MATRIX
-        .iter()
-        .find(|(p, _)| *p == permission)
-        .is_some_and(|(_, roles)| roles.contains(&role))
+    MATRIX.iter().find(|(p, _)| *p == permission).is_some_and(|(_, roles)| roles.contains(&role))
 }
 
 /// Whether two route templates are the same route: equal segments, and a parameter
@@ -72,9 +69,7 @@ pub fn same_route(a: &str, b: &str) -> bool {
     let is_param = |s: &str| s.starts_with(':') || (s.starts_with('{') && s.ends_with('}'));
     let (a, b) = (a.trim_end_matches('/'), b.trim_end_matches('/'));
     a.split('/').count() == b.split('/').count()
-        && a.split('/')
-            .zip(b.split('/'))
-            .all(|(x, y)| x == y || (is_param(x) && is_param(y)))
+        && a.split('/').zip(b.split('/')).all(|(x, y)| x == y || (is_param(x) && is_param(y)))
 }
 
 /// The permission a route needs, by method and path template (`/api/clients/:id`).
@@ -103,18 +98,9 @@ mod tests {
 
     #[test]
     fn every_route_is_found_by_its_pattern() {
-        assert_eq!(
-            for_route(&Method::GET, "/api/clients/:param0"),
-            Some(ReadClients)
-        );
-        assert_eq!(
-            for_route(&Method::GET, "/api/clients/{id}"),
-            Some(ReadClients)
-        );
-        assert_eq!(
-            for_route(&Method::GET, "/api/clients/schools"),
-            Some(ReadClients)
-        );
+        assert_eq!(for_route(&Method::GET, "/api/clients/:param0"), Some(ReadClients));
+        assert_eq!(for_route(&Method::GET, "/api/clients/{id}"), Some(ReadClients));
+        assert_eq!(for_route(&Method::GET, "/api/clients/schools"), Some(ReadClients));
         assert_eq!(for_route(&Method::PATCH, "/api/clients/:id"), None);
         assert_eq!(for_route(&Method::GET, "/api/nowhere"), None);
     }
@@ -122,10 +108,7 @@ mod tests {
     #[test]
     fn every_permission_in_a_route_has_a_row_in_the_matrix() {
         for (_, path, permission) in ROUTES {
-            assert!(
-                MATRIX.iter().any(|(p, _)| p == permission),
-                "{path}: {permission:?}"
-            );
+            assert!(MATRIX.iter().any(|(p, _)| p == permission), "{path}: {permission:?}");
         }
     }
 }

@@ -11,9 +11,7 @@ use poem_openapi::payload::Json;
 use crate::app::AppState;
 use crate::auth::jwt::Subject;
 use crate::auth::refresh::{self, Rotation, Store};
-use crate::auth::{
-    LoginRequest, RefreshRequest, TokenResponse, bad_credentials, bad_refresh, operators,
-};
+use crate::auth::{LoginRequest, RefreshRequest, TokenResponse, bad_credentials, bad_refresh, operators};
 use crate::http::json::JsonOut;
 use crate::http::request_context::ClientIp;
 use crate::http::responses::NoContent;
@@ -22,12 +20,7 @@ use crate::http::{ApiResult, ApiTags};
 pub struct PlatformAuthApi;
 
 fn operator_token(state: &AppState, id: uuid::Uuid, session: refresh::Issued) -> TokenResponse {
-    let access = state.jwt.issue(Subject {
-        id,
-        tenant: None,
-        role: "operator",
-        family: Some(session.family),
-    });
+    let access = state.jwt.issue(Subject { id, tenant: None, role: "operator", family: Some(session.family) });
     TokenResponse::new(access, session)
 }
 
@@ -94,11 +87,7 @@ impl PlatformAuthApi {
 
     /// Sign out: revokes the refresh token and its sign-in. Always 204.
     #[oai(path = "/logout", method = "post")]
-    async fn logout(
-        &self,
-        state: Data<&Arc<AppState>>,
-        body: Json<RefreshRequest>,
-    ) -> ApiResult<NoContent> {
+    async fn logout(&self, state: Data<&Arc<AppState>>, body: Json<RefreshRequest>) -> ApiResult<NoContent> {
         let mut conn = state.db.catalog.acquire().await?;
         refresh::revoke_by_token(&mut *conn, Store::Platform, &body.refresh_token).await?;
         Ok(NoContent::Done)

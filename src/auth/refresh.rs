@@ -57,13 +57,7 @@ fn new_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-async fn insert<C>(
-    conn: &mut C,
-    store: Store,
-    subject: Uuid,
-    family: Uuid,
-    ttl: i64,
-) -> sqlx::Result<Issued>
+async fn insert<C>(conn: &mut C, store: Store, subject: Uuid, family: Uuid, ttl: i64) -> sqlx::Result<Issued>
 where
     for<'e> &'e mut C: Executor<'e, Database = Postgres>,
 {
@@ -81,20 +75,11 @@ where
     .bind(ttl as f64)
     .execute(&mut *conn)
     .await?;
-    Ok(Issued {
-        token,
-        family,
-        expires_in: ttl,
-    })
+    Ok(Issued { token, family, expires_in: ttl })
 }
 
 /// Starts a family for a sign-in.
-pub async fn start_family<C>(
-    conn: &mut C,
-    store: Store,
-    subject: Uuid,
-    ttl: i64,
-) -> sqlx::Result<Issued>
+pub async fn start_family<C>(conn: &mut C, store: Store, subject: Uuid, ttl: i64) -> sqlx::Result<Issued>
 where
     for<'e> &'e mut C: Executor<'e, Database = Postgres>,
 {
@@ -144,34 +129,24 @@ pub async fn revoke_family<C>(conn: &mut C, store: Store, family: Uuid) -> sqlx:
 where
     for<'e> &'e mut C: Executor<'e, Database = Postgres>,
 {
-    let done = sqlx::query(on_table!(
-        store,
-        "UPDATE ",
-        " SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL"
-    ))
-    .bind(family)
-    .execute(&mut *conn)
-    .await?;
+    let done =
+        sqlx::query(on_table!(store, "UPDATE ", " SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL"))
+            .bind(family)
+            .execute(&mut *conn)
+            .await?;
     Ok(done.rows_affected())
 }
 
 /// Revokes the family a token belongs to (logout); its family and subject, if it was known.
-pub async fn revoke_by_token<C>(
-    conn: &mut C,
-    store: Store,
-    token: &str,
-) -> sqlx::Result<Option<(Uuid, Uuid)>>
+pub async fn revoke_by_token<C>(conn: &mut C, store: Store, token: &str) -> sqlx::Result<Option<(Uuid, Uuid)>>
 where
     for<'e> &'e mut C: Executor<'e, Database = Postgres>,
 {
-    let owner: Option<(Uuid, Uuid)> = sqlx::query_as(on_table!(
-        store,
-        "SELECT family_id, subject_id FROM ",
-        " WHERE token_hash = $1"
-    ))
-    .bind(hash(token))
-    .fetch_optional(&mut *conn)
-    .await?;
+    let owner: Option<(Uuid, Uuid)> =
+        sqlx::query_as(on_table!(store, "SELECT family_id, subject_id FROM ", " WHERE token_hash = $1"))
+            .bind(hash(token))
+            .fetch_optional(&mut *conn)
+            .await?;
     if let Some((family, _)) = owner {
         revoke_family(conn, store, family).await?;
     }
@@ -179,12 +154,7 @@ where
 }
 
 /// Revokes every family of a subject except `keep` (password change keeps the current one).
-pub async fn revoke_subject<C>(
-    conn: &mut C,
-    store: Store,
-    subject: Uuid,
-    keep: Option<Uuid>,
-) -> sqlx::Result<u64>
+pub async fn revoke_subject<C>(conn: &mut C, store: Store, subject: Uuid, keep: Option<Uuid>) -> sqlx::Result<u64>
 where
     for<'e> &'e mut C: Executor<'e, Database = Postgres>,
 {

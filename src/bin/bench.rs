@@ -41,11 +41,19 @@ struct Args {
     #[arg(long, default_value_t = 8)]
     concurrency: usize,
     /// Database connections of the server's tenant pool.
-    #[arg(long, default_value_t = 16)]
-    pool: u32,
+    /// Default: twice this machine's cores — PostgreSQL shares them, and more backends
+    /// than that only contend (16 on 2 cores served a third fewer requests).
+    #[arg(long)]
+    pool: Option<u32>,
     /// `session` or `transaction` (as behind PgBouncer).
     #[arg(long, default_value = "session")]
     mode: String,
+    /// Worker threads of the server's runtime.
+    #[arg(long, default_value_t = 2)]
+    server_threads: usize,
+    /// Worker threads of the load generator's runtime.
+    #[arg(long, default_value_t = 2)]
+    client_threads: usize,
     /// Extra small migrations (a COMMENT each) to show provisioning does not grow with
     /// their number.
     #[arg(long, default_value_t = 40)]
@@ -55,12 +63,12 @@ struct Args {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let root = project_root();
-    let mut settings =
-        Settings::load_env(&root, "production").or_else(|_| Settings::load(&root))?;
+    let mut settings = Settings::load_env(&root, "production").or_else(|_| Settings::load(&root))?;
     settings.server.host = "127.0.0.1".into();
     settings.server.port = 0;
     settings.telemetry.level = "warn".into();
-    settings.database.max_connections = args.pool;
+    let cores = std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2);
+    settings.database.max_connections = args.pool.unwrap_or(2 * cores);
     settings.database.search_path_mode = match args.mode.as_str() {
         "transaction" => SearchPathMode::Transaction,
         _ => SearchPathMode::Session,
@@ -72,37 +80,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     fotostudio::telemetry::init(&settings.telemetry);
 
     // The server and the load generator get their own runtimes, as two processes would.
-    let server_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    let client_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let server_rt =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(args.server_threads).enable_all().build()?;
+    let client_rt =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(args.client_threads).enable_all().build()?;
 
     let location = DatabaseLocation::resolve(&settings.database, &root)?;
     let db_name = format!("fs_bench_{}", std::process::id());
-    server_rt.block_on(Database::create_database_if_missing(
-        &location.url(Some("postgres")),
-        &db_name,
-    ))?;
+    server_rt.block_on(Database::create_database_if_missing(&location.url(Some("postgres")), &db_name))?;
     settings.database.url = location.url(Some(&db_name));
-    let result =
-        server_rt
-            .block_on(setup(&settings, &args))
-            .and_then(|(state, studios, baseline)| {
-                run(
-                    &server_rt, &client_rt, state, studios, baseline, &settings, &args,
-                )
-            });
+    let result = server_rt
+        .block_on(setup(&settings, &args))
+        .and_then(|(state, studios, baseline)| run(&server_rt, &client_rt, state, studios, baseline, &settings, &args));
     server_rt.block_on(async {
         use sqlx::Connection;
         if let Ok(mut conn) = sqlx::PgConnection::connect(&location.url(Some("postgres"))).await {
             let sql = format!("DROP DATABASE IF EXISTS \"{db_name}\" WITH (FORCE)");
-            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                .execute(&mut conn)
-                .await;
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
         }
     });
     location.shutdown();
@@ -127,10 +121,7 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-async fn setup(
-    settings: &Settings,
-    args: &Args,
-) -> Result<(Arc<AppState>, Vec<Studio>, SchemaName), BoxError> {
+async fn setup(settings: &Settings, args: &Args) -> Result<(Arc<AppState>, Vec<Studio>, SchemaName), BoxError> {
     let options = db::connect_options(&settings.database.url, &settings.database)?;
     let database = Database::connect(options, &settings.database);
     migrations::migrate_shared(&database.catalog).await?;
@@ -141,11 +132,7 @@ async fn setup(
     let mut total_times = Vec::new();
     let mut studios = Vec::new();
     for i in 0..args.tenants + 1 {
-        let slug = if i == args.tenants {
-            "baseline".to_owned()
-        } else {
-            format!("studio-{i:04}")
-        };
+        let slug = if i == args.tenants { "baseline".to_owned() } else { format!("studio-{i:04}") };
         let request = ProvisionRequest {
             slug: slug.clone(),
             name: format!("Estudio {i}"),
@@ -158,27 +145,16 @@ async fn setup(
                 password: "benchmark-password".into(),
             },
         };
-        let (tenant, timings) = provision::provision(
-            &state.db.catalog,
-            &state.passwords,
-            &settings.provisioning,
-            &request,
-        )
-        .await
-        .map_err(|e| format!("provisioning {slug}: {:?}", e.problem()))?;
+        let (tenant, timings) =
+            provision::provision(&state.db.catalog, &state.passwords, &settings.provisioning, &request)
+                .await
+                .map_err(|e| format!("provisioning {slug}: {:?}", e.problem()))?;
         schema_times.push(ms(timings.schema_and_migrations));
         total_times.push(ms(timings.total));
         seed(&state, &tenant.schema, args.clients).await?;
         let admin: uuid::Uuid = {
-            let mut db = state
-                .db
-                .tenants
-                .acquire(&tenant.schema)
-                .await
-                .map_err(|e| format!("{e:?}"))?;
-            sqlx::query_scalar("SELECT id FROM users LIMIT 1")
-                .fetch_one(&mut db)
-                .await?
+            let mut db = state.db.tenants.acquire(&tenant.schema).await.map_err(|e| format!("{e:?}"))?;
+            sqlx::query_scalar("SELECT id FROM users LIMIT 1").fetch_one(&mut db).await?
         };
         let token = state.jwt.issue_tenant(admin, tenant.id, "admin").token;
         if i < args.tenants {
@@ -202,12 +178,8 @@ async fn setup(
 }
 
 async fn seed(state: &AppState, schema: &SchemaName, clients: usize) -> Result<(), BoxError> {
-    let mut db = state
-        .db
-        .tenants
-        .acquire(schema)
-        .await
-        .map_err(|e| format!("{e:?}"))?;
+    let mut db = state.db.tenants.acquire(schema).await.map_err(|e| format!("{e:?}"))?;
+    db.begin().await?;
     sqlx::query(
         "INSERT INTO clients (id, kind, name, email, phone, address) \
          SELECT gen_random_uuid(), CASE WHEN n % 5 = 0 THEN 'school' ELSE 'individual' END, \
@@ -217,16 +189,13 @@ async fn seed(state: &AppState, schema: &SchemaName, clients: usize) -> Result<(
     .bind(clients as i32)
     .execute(&mut db)
     .await?;
+    db.commit().await?;
     Ok(())
 }
 
 /// The baseline: the same list, JSON and token check behind the same request middleware,
 /// on a pool pinned to one schema — no tenant resolution, no search_path switching.
-fn baseline_route(
-    state: Arc<AppState>,
-    pool: TenantPool,
-    schema: SchemaName,
-) -> impl poem::Endpoint {
+fn baseline_route(state: Arc<AppState>, pool: TenantPool, schema: SchemaName) -> impl poem::Endpoint {
     use fotostudio::http::pagination::{Page, PageRequest};
     use fotostudio::studio::clients::repo::ClientFilter;
     use fotostudio::studio::clients::service;
@@ -247,22 +216,15 @@ fn baseline_route(
                 .ok_or_else(|| fotostudio::http::ApiError::Unauthorized("invalid token".into()))?;
             let request = PageRequest::parse(None, None)?;
             let mut db = pool.acquire(&schema).await?;
-            let (count, clients) = service::list(
-                &mut db,
-                &ClientFilter::default(),
-                request.limit(),
-                request.offset(),
-            )
-            .await?;
+            let (count, clients) =
+                service::list(&mut db, &ClientFilter::default(), request.limit(), request.offset()).await?;
             let page = Page::new(req.uri(), request, count, clients);
             Ok::<_, poem::Error>(poem::web::Json(page))
         }
     });
-    Route::new().at("/baseline/clients", handler).with(
-        fotostudio::http::request_context::RequestContext {
-            trust_forwarded_for: false,
-        },
-    )
+    Route::new()
+        .at("/baseline/clients", handler)
+        .with(fotostudio::http::request_context::RequestContext { trust_forwarded_for: false })
 }
 
 #[derive(Default)]
@@ -293,20 +255,17 @@ async fn load(
         tasks.push(tokio::spawn(async move {
             let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
             stream.set_nodelay(true).ok();
-            let (mut sender, conn) = hyper::client::conn::http1::handshake::<_, Empty<Bytes>>(
-                hyper_util::rt::TokioIo::new(stream),
-            )
-            .await
-            .expect("handshake");
+            let (mut sender, conn) =
+                hyper::client::conn::http1::handshake::<_, Empty<Bytes>>(hyper_util::rt::TokioIo::new(stream))
+                    .await
+                    .expect("handshake");
             tokio::spawn(conn);
             let mut latencies = Vec::with_capacity(200_000);
             let mut errors = 0;
             let mut n = c;
             while Instant::now() < deadline {
                 let (path, tenant, token) = target(n);
-                n = n
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
+                n = n.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 let request = hyper::Request::get(path)
                     .header("host", "127.0.0.1")
                     .header("x-tenant", tenant)
@@ -318,11 +277,7 @@ async fn load(
                     Ok(response) => {
                         let ok = response.status().is_success();
                         let _ = response.into_body().collect().await;
-                        if ok {
-                            latencies.push(ms(sent.elapsed()))
-                        } else {
-                            errors += 1
-                        }
+                        if ok { latencies.push(ms(sent.elapsed())) } else { errors += 1 }
                     }
                     Err(_) => {
                         errors += 1;
@@ -358,20 +313,13 @@ fn run(
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let app = server_rt.block_on(App::bind(state.clone()))?;
     let addr = app.addr();
-    let baseline_token = state
-        .jwt
-        .issue_tenant(uuid::Uuid::nil(), uuid::Uuid::nil(), "admin")
-        .token;
-    let baseline_app = server_rt.block_on(poem::listener::Listener::into_acceptor(
-        poem::listener::TcpListener::bind("127.0.0.1:0"),
-    ))?;
-    let baseline_addr = poem::listener::Acceptor::local_addr(&baseline_app)[0]
-        .as_socket_addr()
-        .copied()
-        .unwrap();
+    let baseline_token = state.jwt.issue_tenant(uuid::Uuid::nil(), uuid::Uuid::nil(), "admin").token;
+    let baseline_app = server_rt
+        .block_on(poem::listener::Listener::into_acceptor(poem::listener::TcpListener::bind("127.0.0.1:0")))?;
+    let baseline_addr = poem::listener::Acceptor::local_addr(&baseline_app)[0].as_socket_addr().copied().unwrap();
     let baseline_pool = TenantPool::new(
         state.db.options.clone(),
-        args.pool as usize,
+        settings.database.max_connections as usize,
         Duration::from_secs(5),
         Duration::from_secs(3600),
         SearchPathMode::Session,
@@ -384,12 +332,8 @@ fn run(
 
     let duration = Duration::from_secs(args.seconds);
     let warmup = Duration::from_secs(2);
-    let tokens: Arc<Vec<(String, String)>> = Arc::new(
-        studios
-            .iter()
-            .map(|s| (s.slug.clone(), format!("Bearer {}", s.token)))
-            .collect(),
-    );
+    let tokens: Arc<Vec<(String, String)>> =
+        Arc::new(studios.iter().map(|s| (s.slug.clone(), format!("Bearer {}", s.token))).collect());
     let spread: Arc<dyn Fn(usize) -> (String, String, String) + Send + Sync> = {
         let tokens = tokens.clone();
         Arc::new(move |n| {
@@ -399,22 +343,11 @@ fn run(
     };
     let one: Arc<dyn Fn(usize) -> (String, String, String) + Send + Sync> = {
         let tokens = tokens.clone();
-        Arc::new(move |_| {
-            (
-                "/api/clients".into(),
-                tokens[0].0.clone(),
-                tokens[0].1.clone(),
-            )
-        })
+        Arc::new(move |_| ("/api/clients".into(), tokens[0].0.clone(), tokens[0].1.clone()))
     };
     let base_token = format!("Bearer {baseline_token}");
-    let base: Arc<dyn Fn(usize) -> (String, String, String) + Send + Sync> = Arc::new(move |_| {
-        (
-            "/baseline/clients".into(),
-            String::new(),
-            base_token.clone(),
-        )
-    });
+    let base: Arc<dyn Fn(usize) -> (String, String, String) + Send + Sync> =
+        Arc::new(move |_| ("/baseline/clients".into(), String::new(), base_token.clone()));
 
     println!(
         "load: GET /api/clients (page of 20 of {} clients), {} connections, {} s each after {} s warm-up, pool {}, mode {}",
@@ -422,13 +355,10 @@ fn run(
         args.connections,
         args.seconds,
         warmup.as_secs(),
-        args.pool,
+        settings.database.max_connections,
         args.mode
     );
-    println!(
-        "{:<34} {:>10} {:>9} {:>9} {:>8}",
-        "load", "req/s", "p50 ms", "p99 ms", "errors"
-    );
+    println!("{:<34} {:>10} {:>9} {:>9} {:>8}", "load", "req/s", "p50 ms", "p99 ms", "errors");
     let live: Arc<dyn Fn(usize) -> (String, String, String) + Send + Sync> =
         Arc::new(|_| ("/health/live".into(), String::new(), String::new()));
     let mut results = Vec::new();
@@ -473,14 +403,7 @@ fn run(
         let mut times = Vec::new();
         let mut few_times = Vec::new();
         for i in 0..20 {
-            few_times.push(
-                time_schema(
-                    &state,
-                    &format!("few-{i:02}"),
-                    migrations::tenant_migrations(),
-                )
-                .await?,
-            );
+            few_times.push(time_schema(&state, &format!("few-{i:02}"), migrations::tenant_migrations()).await?);
             times.push(time_schema(&state, &format!("many-{i:02}"), &many).await?);
         }
         times.sort_by(f64::total_cmp);
@@ -495,14 +418,9 @@ fn run(
         );
 
         let mut with_new = migrations::tenant_migrations().to_vec();
-        with_new.push(Migration::unapplied(
-            "V1000__bench_new_column",
-            "ALTER TABLE clients ADD COLUMN bench_note text;",
-        )?);
-        let run = TenantRun {
-            migrations: Arc::new(with_new),
-            ..TenantRun::all(args.concurrency)
-        };
+        with_new
+            .push(Migration::unapplied("V1000__bench_new_column", "ALTER TABLE clients ADD COLUMN bench_note text;")?);
+        let run = TenantRun { migrations: Arc::new(with_new), ..TenantRun::all(args.concurrency) };
         let summary = migrations::migrate_tenants(&state.db.catalog, run.clone()).await?;
         println!(
             "migrate {} studios by one new migration: {:.2} s ({} failed, concurrency {})",
@@ -527,21 +445,12 @@ fn run(
 
 /// Creates a schema and applies `migrations` in one transaction, as provisioning does;
 /// returns milliseconds.
-async fn time_schema(
-    state: &AppState,
-    name: &str,
-    migrations: &[Migration],
-) -> Result<f64, BoxError> {
+async fn time_schema(state: &AppState, name: &str, migrations: &[Migration]) -> Result<f64, BoxError> {
     let schema = SchemaName::parse(&format!("t_bench_{}", name.replace('-', "_"))).unwrap();
     let mut conn = state.db.catalog.acquire().await?;
     let started = Instant::now();
     let mut tx = migrations::begin_schema_transaction(&mut conn, &schema).await?;
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "CREATE SCHEMA {}",
-        schema.quoted()
-    )))
-    .execute(&mut *tx)
-    .await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {}", schema.quoted()))).execute(&mut *tx).await?;
     migrations::apply_tenant_migrations(&mut tx, migrations).await?;
     tx.commit().await?;
     Ok(ms(started.elapsed()))

@@ -10,11 +10,7 @@ use super::{CliResult, MigrateCommand, TenantSelection};
 use crate::db::Database;
 use crate::tenancy::migrations::{self, RunSummary, TenantOutcome, TenantRun};
 
-pub(super) async fn run(
-    command: MigrateCommand,
-    database: &Database,
-    default_concurrency: usize,
-) -> CliResult {
+pub(super) async fn run(command: MigrateCommand, database: &Database, default_concurrency: usize) -> CliResult {
     let pool = &database.catalog;
     let tenant_run = |sel: TenantSelection| TenantRun {
         only: sel.tenants,
@@ -28,56 +24,27 @@ pub(super) async fn run(
             println!("shared schema: {} migration(s) applied", applied.len());
             Ok(ExitCode::SUCCESS)
         }
-        MigrateCommand::Tenants(sel) => Ok(print_summary(
-            &migrations::migrate_tenants(pool, tenant_run(sel)).await?,
-        )),
+        MigrateCommand::Tenants(sel) => Ok(print_summary(&migrations::migrate_tenants(pool, tenant_run(sel)).await?)),
         MigrateCommand::All(sel) => {
             let applied = migrations::migrate_shared(pool).await?;
             println!("shared schema: {} migration(s) applied", applied.len());
-            Ok(print_summary(
-                &migrations::migrate_tenants(pool, tenant_run(sel)).await?,
-            ))
+            Ok(print_summary(&migrations::migrate_tenants(pool, tenant_run(sel)).await?))
         }
         MigrateCommand::Status(sel) => {
-            let rows = migrations::status(
-                pool,
-                &sel.tenants,
-                sel.concurrency.unwrap_or(default_concurrency),
-            )
-            .await?;
+            let rows = migrations::status(pool, &sel.tenants, sel.concurrency.unwrap_or(default_concurrency)).await?;
             let latest = migrations::required_tenant_version();
-            println!(
-                "{:<40} {:<12} {:>7}  PENDING",
-                "TENANT", "STATUS", "VERSION"
-            );
+            println!("{:<40} {:<12} {:>7}  PENDING", "TENANT", "STATUS", "VERSION");
             for row in &rows {
-                let version = row
-                    .version
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|| "-".into());
+                let version = row.version.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
                 let pending = match &row.error {
                     Some(e) => format!("error: {e}"),
                     None if row.pending.is_empty() => "none".to_owned(),
-                    None => row
-                        .pending
-                        .iter()
-                        .map(|v| format!("V{v}"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    None => row.pending.iter().map(|v| format!("V{v}")).collect::<Vec<_>>().join(", "),
                 };
-                println!(
-                    "{:<40} {:<12} {:>7}  {}",
-                    row.slug, row.status, version, pending
-                );
+                println!("{:<40} {:<12} {:>7}  {}", row.slug, row.status, version, pending);
             }
-            let behind = rows
-                .iter()
-                .filter(|r| r.error.is_some() || !r.pending.is_empty())
-                .count();
-            println!(
-                "{} tenant(s); this binary needs version {latest}; {behind} behind",
-                rows.len()
-            );
+            let behind = rows.iter().filter(|r| r.error.is_some() || !r.pending.is_empty()).count();
+            println!("{} tenant(s); this binary needs version {latest}; {behind} behind", rows.len());
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -96,22 +63,10 @@ fn progress_printer() -> migrations::Progress {
             let what = if outcome.applied.is_empty() {
                 "up to date".to_owned()
             } else {
-                format!(
-                    "applied {}",
-                    outcome
-                        .applied
-                        .iter()
-                        .map(|v| format!("V{v}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+                format!("applied {}", outcome.applied.iter().map(|v| format!("V{v}")).collect::<Vec<_>>().join(", "))
             };
-            let _ = writeln!(
-                err,
-                "[{done:>5}/{total}] {:<40} {what} ({} ms)",
-                outcome.slug,
-                outcome.elapsed.as_millis()
-            );
+            let _ =
+                writeln!(err, "[{done:>5}/{total}] {:<40} {what} ({} ms)", outcome.slug, outcome.elapsed.as_millis());
         } else if done * 20 / total != (done - 1) * 20 / total || done == total {
             let _ = writeln!(
                 err,
@@ -135,15 +90,7 @@ pub(super) fn print_summary(summary: &RunSummary) -> ExitCode {
         summary.elapsed.as_secs_f64()
     );
     for outcome in &failed {
-        println!(
-            "  FAILED {}: {}",
-            outcome.slug,
-            outcome.error.as_deref().unwrap_or("")
-        );
+        println!("  FAILED {}: {}", outcome.slug, outcome.error.as_deref().unwrap_or(""));
     }
-    if failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
+    if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }

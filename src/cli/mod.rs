@@ -15,11 +15,7 @@ use crate::db::{self, Database, DatabaseLocation};
 use crate::tenancy::migrations::{self, TenantRun};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "fotostudio",
-    version,
-    about = "Schema-per-tenant backend for photo studios"
-)]
+#[command(name = "fotostudio", version, about = "Schema-per-tenant backend for photo studios")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -147,9 +143,7 @@ pub fn main() -> ExitCode {
     if let Command::Db(command) = &cli.command {
         return report(db_command(&root, command));
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build();
     let runtime = match runtime {
         Ok(rt) => rt,
         Err(e) => {
@@ -172,25 +166,15 @@ fn db_command(root: &std::path::Path, command: &DbCommand) -> CliResult {
     match command {
         DbCommand::Start => {
             cluster.ensure_running()?;
-            println!(
-                "running; connect with: psql '{}'",
-                cluster.url("fotostudio")
-            );
+            println!("running; connect with: psql '{}'", cluster.url("fotostudio"));
         }
         DbCommand::Stop => {
             cluster.stop()?;
             println!("stopped");
         }
         DbCommand::Status => {
-            let state = if cluster.is_running() {
-                "running"
-            } else {
-                "stopped"
-            };
-            println!(
-                "{state}; socket directory {}",
-                cluster.socket_dir().display()
-            );
+            let state = if cluster.is_running() { "running" } else { "stopped" };
+            println!("{state}; socket directory {}", cluster.socket_dir().display());
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -203,9 +187,7 @@ pub async fn open_database(
 ) -> Result<(DatabaseLocation, Database), Box<dyn std::error::Error>> {
     let db_settings = settings.database.clone();
     let root = root.to_owned();
-    let location =
-        tokio::task::spawn_blocking(move || DatabaseLocation::resolve(&db_settings, &root))
-            .await??;
+    let location = tokio::task::spawn_blocking(move || DatabaseLocation::resolve(&db_settings, &root)).await??;
     if let DatabaseLocation::Local { .. } = &location {
         Database::create_database_if_missing(&location.url(Some("postgres")), "fotostudio").await?;
     }
@@ -229,8 +211,7 @@ async fn dispatch(command: Command, settings: Settings, database: Database) -> C
         }
         Command::Demo => {
             migrations::migrate_shared(&database.catalog).await?;
-            let summary =
-                migrations::migrate_tenants(&database.catalog, TenantRun::all(concurrency)).await?;
+            let summary = migrations::migrate_tenants(&database.catalog, TenantRun::all(concurrency)).await?;
             if !summary.failed().is_empty() {
                 migrate::print_summary(&summary);
             }
@@ -240,21 +221,11 @@ async fn dispatch(command: Command, settings: Settings, database: Database) -> C
         }
         Command::Migrate(m) => migrate::run(m, &database, concurrency).await,
         Command::Tenants(t) => tenants::run(t, &settings, &database).await,
-        Command::Operators(OperatorsCommand::Create {
-            email,
-            password,
-            name,
-        }) => {
+        Command::Operators(OperatorsCommand::Create { email, password, name }) => {
             let state = AppState::new(settings, database);
-            crate::auth::operators::create(
-                &state.db.catalog,
-                &state.passwords,
-                &email,
-                &password,
-                &name,
-            )
-            .await
-            .map_err(api_message)?;
+            crate::auth::operators::create(&state.db.catalog, &state.passwords, &email, &password, &name)
+                .await
+                .map_err(api_message)?;
             println!("operator {email} can now sign in at POST /api/platform/auth/login");
             Ok(ExitCode::SUCCESS)
         }
@@ -276,14 +247,6 @@ pub fn api_message(e: crate::http::ApiError) -> Box<dyn std::error::Error> {
         return cause.clone().into();
     }
     let problem = e.problem();
-    let fields: Vec<String> = problem
-        .errors
-        .iter()
-        .map(|f| format!("{}: {}", f.field, f.message))
-        .collect();
-    if fields.is_empty() {
-        problem.detail.into()
-    } else {
-        fields.join("; ").into()
-    }
+    let fields: Vec<String> = problem.errors.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
+    if fields.is_empty() { problem.detail.into() } else { fields.join("; ").into() }
 }

@@ -8,30 +8,15 @@ use crate::db::Database;
 use crate::tenancy::model::TenantStatus;
 use crate::tenancy::{catalog, provision};
 
-pub(super) async fn run(
-    command: TenantsCommand,
-    settings: &Settings,
-    database: &Database,
-) -> CliResult {
+pub(super) async fn run(command: TenantsCommand, settings: &Settings, database: &Database) -> CliResult {
     let pool = &database.catalog;
     let find = async |slug: &str| {
         catalog::find_by_slug(pool, slug)
             .await?
-            .ok_or_else(|| -> Box<dyn std::error::Error> {
-                format!("no tenant with slug {slug}").into()
-            })
+            .ok_or_else(|| -> Box<dyn std::error::Error> { format!("no tenant with slug {slug}").into() })
     };
     match command {
-        TenantsCommand::Create {
-            slug,
-            name,
-            admin_email,
-            admin_password,
-            admin_name,
-            country,
-            currency,
-            timezone,
-        } => {
+        TenantsCommand::Create { slug, name, admin_email, admin_password, admin_name, country, currency, timezone } => {
             let passwords = crate::auth::password::PasswordHasherConfig::new(&settings.auth);
             let request = provision::ProvisionRequest {
                 slug,
@@ -39,16 +24,10 @@ pub(super) async fn run(
                 country,
                 currency,
                 timezone,
-                admin: provision::AdminInput {
-                    email: admin_email,
-                    full_name: admin_name,
-                    password: admin_password,
-                },
+                admin: provision::AdminInput { email: admin_email, full_name: admin_name, password: admin_password },
             };
             let (tenant, timings) =
-                provision::provision(pool, &passwords, &settings.provisioning, &request)
-                    .await
-                    .map_err(api_message)?;
+                provision::provision(pool, &passwords, &settings.provisioning, &request).await.map_err(api_message)?;
             println!(
                 "provisioned {} (schema {}, version {}) in {} ms",
                 tenant.slug,
@@ -60,25 +39,14 @@ pub(super) async fn run(
         }
         TenantsCommand::List { status } => {
             let status = match status.as_deref() {
-                Some(s) => {
-                    Some(TenantStatus::parse(s).ok_or_else(|| format!("unknown status {s}"))?)
-                }
+                Some(s) => Some(TenantStatus::parse(s).ok_or_else(|| format!("unknown status {s}"))?),
                 None => None,
             };
-            let filter = catalog::TenantFilter {
-                status,
-                search: None,
-            };
+            let filter = catalog::TenantFilter { status, search: None };
             let (count, tenants) = catalog::list(pool, &filter, i64::MAX, 0).await?;
             println!("{:<40} {:<12} {:>7}  NAME", "SLUG", "STATUS", "VERSION");
             for t in &tenants {
-                println!(
-                    "{:<40} {:<12} {:>7}  {}",
-                    t.slug,
-                    t.status.as_str(),
-                    t.schema_version,
-                    t.name
-                );
+                println!("{:<40} {:<12} {:>7}  {}", t.slug, t.status.as_str(), t.schema_version, t.name);
             }
             println!("{count} tenant(s)");
             Ok(ExitCode::SUCCESS)
@@ -86,12 +54,13 @@ pub(super) async fn run(
         TenantsCommand::Suspend { slug } => {
             set_status(pool, find(&slug).await?.id, &slug, TenantStatus::Suspended).await
         }
-        TenantsCommand::Activate { slug } => {
-            set_status(pool, find(&slug).await?.id, &slug, TenantStatus::Active).await
-        }
+        TenantsCommand::Activate { slug } => set_status(pool, find(&slug).await?.id, &slug, TenantStatus::Active).await,
         TenantsCommand::Delete { slug, confirm } => {
             if confirm.as_deref() != Some(slug.as_str()) {
-                return Err(format!("this drops the schema of {slug} and every row in it; repeat the slug: --confirm {slug}").into());
+                return Err(format!(
+                    "this drops the schema of {slug} and every row in it; repeat the slug: --confirm {slug}"
+                )
+                .into());
             }
             let tenant = find(&slug).await?;
             provision::purge(pool, &tenant).await?;
@@ -103,23 +72,14 @@ pub(super) async fn run(
             println!(
                 "cleaned {} half-provisioned tenant(s){}",
                 cleaned.len(),
-                if cleaned.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", cleaned.join(", "))
-                }
+                if cleaned.is_empty() { String::new() } else { format!(": {}", cleaned.join(", ")) }
             );
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-async fn set_status(
-    pool: &sqlx::PgPool,
-    id: uuid::Uuid,
-    slug: &str,
-    status: TenantStatus,
-) -> CliResult {
+async fn set_status(pool: &sqlx::PgPool, id: uuid::Uuid, slug: &str, status: TenantStatus) -> CliResult {
     let mut tx = pool.begin().await?;
     catalog::set_status(&mut tx, id, status).await?;
     catalog::notify_changed(&mut tx, id).await?;

@@ -31,9 +31,7 @@ const HINT: &str = "install the PostgreSQL server (Debian: `apt-get install post
 /// Why the private cluster could not be located, started or stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum LocalPgError {
-    #[error(
-        "PostgreSQL server binaries (initdb, pg_ctl, postgres) not found; searched: {searched}. To fix: {HINT}"
-    )]
+    #[error("PostgreSQL server binaries (initdb, pg_ctl, postgres) not found; searched: {searched}. To fix: {HINT}")]
     NotFound { searched: String },
     #[error("{BINDIR_ENV}={0} has no initdb, pg_ctl and postgres in it. To fix: {HINT}")]
     BadBindir(PathBuf),
@@ -47,18 +45,12 @@ pub enum LocalPgError {
     NotAccessible { user: String, path: PathBuf },
     #[error("cannot use {path} for the private cluster: {reason}")]
     BadPath { path: PathBuf, reason: &'static str },
-    #[error(
-        "{0} is not empty but holds no PG_VERSION, so it is not a cluster we made; move it away and retry"
-    )]
+    #[error("{0} is not empty but holds no PG_VERSION, so it is not a cluster we made; move it away and retry")]
     NotACluster(PathBuf),
     #[error("could not run `{command}`: {source}")]
     Spawn { command: String, source: io::Error },
     #[error("`{command}` failed ({status}):\n{output}")]
-    Command {
-        command: String,
-        status: String,
-        output: String,
-    },
+    Command { command: String, status: String, output: String },
     #[error("{context}: {source}")]
     Io { context: String, source: io::Error },
 }
@@ -85,31 +77,18 @@ impl LocalPostgres {
     /// is missing and how to fix it (install postgresql, or set DATABASE_URL).
     pub fn locate(root: &Path) -> Result<LocalPostgres, LocalPgError> {
         let root = std::path::absolute(root).map_err(io_err("resolving", root))?;
-        let bad = |reason| LocalPgError::BadPath {
-            path: root.clone(),
-            reason,
-        };
+        let bad = |reason| LocalPgError::BadPath { path: root.clone(), reason };
         // The socket dir goes through pg_ctl's shell inside single quotes, and into URLs.
         let text = root.to_str().ok_or_else(|| bad("the path is not UTF-8"))?;
         if text.contains('\'') {
             return Err(bad("the path contains a single quote"));
         }
         let bindir = find_bindir(&BindirSources::from_system())?;
-        let run_as = if current_euid()? == 0 {
-            Some(OsUser::lookup(PG_USER)?)
-        } else {
-            None
-        };
-        let pg = LocalPostgres {
-            var: root.join("var"),
-            bindir,
-            run_as,
-        };
+        let run_as = if current_euid()? == 0 { Some(OsUser::lookup(PG_USER)?) } else { None };
+        let pg = LocalPostgres { var: root.join("var"), bindir, run_as };
         let socket = pg.socket_dir().join(format!(".s.PGSQL.{PORT}"));
         if socket.as_os_str().len() > MAX_SOCKET_PATH {
-            return Err(bad(
-                "the socket path would exceed the Unix limit of 107 bytes",
-            ));
+            return Err(bad("the socket path would exceed the Unix limit of 107 bytes"));
         }
         Ok(pg)
     }
@@ -150,8 +129,7 @@ impl LocalPostgres {
             return Ok(());
         }
         let mut cmd = self.pg_command("pg_ctl");
-        cmd.args(["stop", "-m", "fast", "-w", "-D"])
-            .arg(self.pgdata());
+        cmd.args(["stop", "-m", "fast", "-w", "-D"]).arg(self.pgdata());
         run(cmd, None)
     }
 
@@ -171,18 +149,12 @@ impl LocalPostgres {
     /// would report as running.
     fn postmaster_is_zombie(&self) -> bool {
         let pid_file = fs::read_to_string(self.pgdata().join("postmaster.pid")).unwrap_or_default();
-        let Some(pid) = pid_file
-            .lines()
-            .next()
-            .and_then(|l| l.trim().parse::<u32>().ok())
-        else {
+        let Some(pid) = pid_file.lines().next().and_then(|l| l.trim().parse::<u32>().ok()) else {
             return false;
         };
         // /proc/<pid>/stat: "pid (comm) state ..."; comm may contain ')'.
         let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        stat.rsplit(')')
-            .next()
-            .is_some_and(|rest| rest.trim_start().starts_with('Z'))
+        stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z'))
     }
 
     /// The directory holding the server's Unix socket.
@@ -194,10 +166,7 @@ impl LocalPostgres {
     /// and libpq accept it; the port only selects the socket file name.
     pub fn url(&self, database: &str) -> String {
         let host = percent_encode(&self.socket_dir().to_string_lossy(), true);
-        format!(
-            "postgres://{PG_USER}@localhost:{PORT}/{}?host={host}",
-            percent_encode(database, false)
-        )
+        format!("postgres://{PG_USER}@localhost:{PORT}/{}?host={host}", percent_encode(database, false))
     }
 
     /// The port number in the socket file name (`.s.PGSQL.<port>`).
@@ -229,17 +198,10 @@ impl LocalPostgres {
     fn prepare_dirs(&self) -> Result<(), LocalPgError> {
         let run_dir = self.socket_dir();
         let mut dir = DirBuilder::new();
-        dir.recursive(true)
-            .mode(0o755)
-            .create(&run_dir)
-            .map_err(io_err("creating", &run_dir))?;
+        dir.recursive(true).mode(0o755).create(&run_dir).map_err(io_err("creating", &run_dir))?;
         let log = self.log_file();
         let mut options = OpenOptions::new();
-        options
-            .create(true)
-            .append(true)
-            .open(&log)
-            .map_err(io_err("creating", &log))?;
+        options.create(true).append(true).open(&log).map_err(io_err("creating", &log))?;
         let Some(user) = &self.run_as else {
             return Ok(());
         };
@@ -247,14 +209,9 @@ impl LocalPostgres {
         self.give_to_user(&log)?;
         // Fails when some directory above the root is closed to that user.
         let mut probe = Command::new("runuser");
-        probe
-            .args(["-u", user.name, "--", "test", "-w"])
-            .arg(&run_dir);
+        probe.args(["-u", user.name, "--", "test", "-w"]).arg(&run_dir);
         if !probe.status().is_ok_and(|s| s.success()) {
-            return Err(LocalPgError::NotAccessible {
-                user: user.name.into(),
-                path: run_dir,
-            });
+            return Err(LocalPgError::NotAccessible { user: user.name.into(), path: run_dir });
         }
         Ok(())
     }
@@ -281,9 +238,7 @@ impl LocalPostgres {
                 fs::remove_dir_all(&staging).map_err(io_err("removing", &staging))?;
             }
             let mut dir = DirBuilder::new();
-            dir.mode(0o700)
-                .create(&staging)
-                .map_err(io_err("creating", &staging))?;
+            dir.mode(0o700).create(&staging).map_err(io_err("creating", &staging))?;
             self.give_to_user(&staging)?;
             let mut cmd = self.pg_command("initdb");
             cmd.arg("-D").arg(&staging);
@@ -310,8 +265,7 @@ impl LocalPostgres {
             self.socket_dir().display()
         );
         let mut cmd = self.pg_command("pg_ctl");
-        cmd.args(["start", "-w", "-t", "60", "-D"])
-            .arg(self.pgdata());
+        cmd.args(["start", "-w", "-t", "60", "-D"]).arg(self.pgdata());
         cmd.arg("-l").arg(self.log_file()).arg("-o").arg(options);
         // pg_ctl only says "could not start server"; the reason is in the log.
         run(cmd, Some(&self.log_file()))
@@ -350,12 +304,10 @@ fn current_euid() -> Result<u32, LocalPgError> {
         let line = s.lines().find(|l| l.starts_with("Uid:"))?;
         line.split_whitespace().nth(2)?.parse().ok()
     });
-    from_proc
-        .or_else(|| id(&["-u"]))
-        .ok_or_else(|| LocalPgError::Spawn {
-            command: "id -u".into(),
-            source: io::Error::other("could not tell whether we run as root"),
-        })
+    from_proc.or_else(|| id(&["-u"])).ok_or_else(|| LocalPgError::Spawn {
+        command: "id -u".into(),
+        source: io::Error::other("could not tell whether we run as root"),
+    })
 }
 
 /// Runs `id <args>` for a numeric id.
@@ -387,9 +339,7 @@ impl BindirSources {
             .filter(|o| o.status.success())
             .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
         BindirSources {
-            env: std::env::var_os(BINDIR_ENV)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from),
+            env: std::env::var_os(BINDIR_ENV).filter(|v| !v.is_empty()).map(PathBuf::from),
             pg_config,
             versioned_root: "/usr/lib/postgresql".into(),
             source_default: "/usr/local/pgsql/bin".into(),
@@ -404,11 +354,7 @@ impl BindirSources {
 fn find_bindir(src: &BindirSources) -> Result<PathBuf, LocalPgError> {
     if let Some(dir) = &src.env {
         // An explicit setting that is wrong must not be silently overridden.
-        return if has_server(dir) {
-            Ok(dir.clone())
-        } else {
-            Err(LocalPgError::BadBindir(dir.clone()))
-        };
+        return if has_server(dir) { Ok(dir.clone()) } else { Err(LocalPgError::BadBindir(dir.clone())) };
     }
     let mut candidates: Vec<PathBuf> = src.pg_config.iter().cloned().collect();
     let mut versioned: Vec<(Vec<u32>, PathBuf)> = fs::read_dir(&src.versioned_root)
@@ -416,11 +362,7 @@ fn find_bindir(src: &BindirSources) -> Result<PathBuf, LocalPgError> {
         .flatten()
         .filter_map(|e| {
             let name = e.ok()?.file_name();
-            let version = name
-                .to_str()?
-                .split('.')
-                .map(|p| p.parse().ok())
-                .collect::<Option<Vec<u32>>>()?;
+            let version = name.to_str()?.split('.').map(|p| p.parse().ok()).collect::<Option<Vec<u32>>>()?;
             Some((version, src.versioned_root.join(&name).join("bin")))
         })
         .collect();
@@ -428,23 +370,17 @@ fn find_bindir(src: &BindirSources) -> Result<PathBuf, LocalPgError> {
     candidates.extend(versioned.into_iter().map(|(_, dir)| dir));
     candidates.push(src.source_default.clone());
     candidates.extend(src.path.iter().flat_map(std::env::split_paths));
-    candidates
-        .iter()
-        .find(|d| has_server(d))
-        .cloned()
-        .ok_or_else(|| LocalPgError::NotFound {
-            searched: format!(
-                "{BINDIR_ENV} (unset), pg_config --bindir, {}/*/bin, {}, PATH",
-                src.versioned_root.display(),
-                src.source_default.display()
-            ),
-        })
+    candidates.iter().find(|d| has_server(d)).cloned().ok_or_else(|| LocalPgError::NotFound {
+        searched: format!(
+            "{BINDIR_ENV} (unset), pg_config --bindir, {}/*/bin, {}, PATH",
+            src.versioned_root.display(),
+            src.source_default.display()
+        ),
+    })
 }
 
 fn has_server(dir: &Path) -> bool {
-    ["initdb", "pg_ctl", "postgres"]
-        .iter()
-        .all(|p| dir.join(p).is_file())
+    ["initdb", "pg_ctl", "postgres"].iter().all(|p| dir.join(p).is_file())
 }
 
 /// Runs a command; on failure the error shows the command and the tail of its
@@ -455,10 +391,7 @@ fn run(mut cmd: Command, log: Option<&Path>) -> Result<(), LocalPgError> {
         .map(|a| a.to_string_lossy())
         .collect::<Vec<_>>()
         .join(" ");
-    let out = cmd.output().map_err(|source| LocalPgError::Spawn {
-        command: shown.clone(),
-        source,
-    })?;
+    let out = cmd.output().map_err(|source| LocalPgError::Spawn { command: shown.clone(), source })?;
     if out.status.success() {
         return Ok(());
     }
@@ -468,11 +401,7 @@ fn run(mut cmd: Command, log: Option<&Path>) -> Result<(), LocalPgError> {
         output += &format!("\n--- tail of {} ---\n{}", log.display(), tail(&text));
     }
     let status = out.status.to_string();
-    Err(LocalPgError::Command {
-        command: shown,
-        status,
-        output,
-    })
+    Err(LocalPgError::Command { command: shown, status, output })
 }
 
 /// The last 20 lines: enough to show PostgreSQL's error without its banner.
@@ -485,9 +414,7 @@ fn tail(bytes: &[u8]) -> String {
 fn percent_encode(s: &str, keep_slash: bool) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
             b'/' if keep_slash => "/".to_string(),
             _ => format!("%{b:02X}"),
         })
@@ -538,14 +465,7 @@ mod tests {
     /// A tree with a server binary dir for every source, so each test can
     /// knock out the better ones and see which is picked next.
     fn sources(root: &Path) -> BindirSources {
-        for d in [
-            "env",
-            "pgconfig",
-            "lib/9.6/bin",
-            "lib/15/bin",
-            "local",
-            "path2",
-        ] {
+        for d in ["env", "pgconfig", "lib/9.6/bin", "lib/15/bin", "local", "path2"] {
             touch_server(&root.join(d));
         }
         // A newer client-only package: bin dir exists, without initdb.
@@ -585,10 +505,7 @@ mod tests {
         let err = find_bindir(&src).unwrap_err();
         assert!(matches!(err, LocalPgError::NotFound { .. }));
         let msg = err.to_string();
-        assert!(
-            msg.contains("apt-get install postgresql") && msg.contains("DATABASE_URL"),
-            "{msg}"
-        );
+        assert!(msg.contains("apt-get install postgresql") && msg.contains("DATABASE_URL"), "{msg}");
     }
 
     #[test]
@@ -603,41 +520,17 @@ mod tests {
 
     #[test]
     fn url_names_the_socket_dir() {
-        let pg = LocalPostgres {
-            var: "/srv/my app/var".into(),
-            bindir: "/x".into(),
-            run_as: None,
-        };
-        assert_eq!(
-            pg.url("foto_db"),
-            "postgres://postgres@localhost:5432/foto_db?host=/srv/my%20app/var/run"
-        );
-        assert_eq!(
-            pg.url("a/b"),
-            "postgres://postgres@localhost:5432/a%2Fb?host=/srv/my%20app/var/run"
-        );
+        let pg = LocalPostgres { var: "/srv/my app/var".into(), bindir: "/x".into(), run_as: None };
+        assert_eq!(pg.url("foto_db"), "postgres://postgres@localhost:5432/foto_db?host=/srv/my%20app/var/run");
+        assert_eq!(pg.url("a/b"), "postgres://postgres@localhost:5432/a%2Fb?host=/srv/my%20app/var/run");
     }
 
     fn psql(pg: &LocalPostgres, sql: &str) -> String {
         let out = Command::new("psql")
-            .args([
-                "-X",
-                "-A",
-                "-t",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-d",
-                &pg.url("postgres"),
-                "-c",
-                sql,
-            ])
+            .args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", &pg.url("postgres"), "-c", sql])
             .output()
             .expect("psql on PATH");
-        assert!(
-            out.status.success(),
-            "psql {sql}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
@@ -648,41 +541,22 @@ mod tests {
         assert!(!pg.is_running());
         pg.stop().unwrap(); // not running yet: still Ok
         assert!(pg.ensure_running().unwrap(), "first call starts the server");
-        assert!(
-            !pg.ensure_running().unwrap(),
-            "second call finds it running"
-        );
+        assert!(!pg.ensure_running().unwrap(), "second call finds it running");
         assert!(pg.is_running());
 
         // By socket dir and port, as the brief's psql line does...
         let out = Command::new("psql")
             .args(["-X", "-A", "-t", "-h"])
             .arg(pg.socket_dir())
-            .args([
-                "-p",
-                &pg.port().to_string(),
-                "-U",
-                "postgres",
-                "-d",
-                "postgres",
-                "-c",
-                "select 1",
-            ])
+            .args(["-p", &pg.port().to_string(), "-U", "postgres", "-d", "postgres", "-c", "select 1"])
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1");
         // ...and by the URL the program uses.
         assert_eq!(psql(&pg, "show listen_addresses"), "");
         assert_eq!(psql(&pg, "show max_connections"), "200");
-        psql(
-            &pg,
-            "create table kept (v text); insert into kept values ('still here')",
-        );
+        psql(&pg, "create table kept (v text); insert into kept values ('still here')");
 
         pg.stop().unwrap();
         assert!(!pg.is_running());
@@ -701,12 +575,7 @@ mod tests {
         let threads: Vec<_> = (0..2)
             .map(|_| {
                 let path = path.clone();
-                std::thread::spawn(move || {
-                    LocalPostgres::locate(&path)
-                        .unwrap()
-                        .ensure_running()
-                        .unwrap()
-                })
+                std::thread::spawn(move || LocalPostgres::locate(&path).unwrap().ensure_running().unwrap())
             })
             .collect();
         let started: Vec<bool> = threads.into_iter().map(|t| t.join().unwrap()).collect();
@@ -723,13 +592,7 @@ mod tests {
         assert!(pg.ensure_running().unwrap());
         let pid_file = fs::read_to_string(pg.pgdata().join("postmaster.pid")).unwrap();
         let pid = pid_file.lines().next().unwrap().trim().to_string();
-        assert!(
-            Command::new("kill")
-                .args(["-9", &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
+        assert!(Command::new("kill").args(["-9", &pid]).status().unwrap().success());
         // Wait until the kill has landed (dead, or a zombie not yet reaped).
         let gone = || !pg.is_running();
         for _ in 0..100 {
@@ -739,10 +602,7 @@ mod tests {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
         assert!(gone(), "killed server still reported running");
-        assert!(
-            pg.ensure_running().unwrap(),
-            "a crashed server is started again"
-        );
+        assert!(pg.ensure_running().unwrap(), "a crashed server is started again");
         assert_eq!(psql(&pg, "select 1"), "1");
     }
 }

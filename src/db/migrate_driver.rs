@@ -28,29 +28,23 @@ impl AsyncTransaction for MigrationConn<'_> {
         let queries: Vec<&str> = queries.collect();
         let count = queries.len();
         let batch = queries.join("\n;\n");
-        sqlx::raw_sql(AssertSqlSafe(batch))
-            .execute(&mut *self.0)
-            .await?;
+        sqlx::raw_sql(AssertSqlSafe(batch)).execute(&mut *self.0).await?;
         Ok(count)
     }
 }
 
 impl AsyncQuery<Vec<Migration>> for MigrationConn<'_> {
     async fn query<'a>(&'a mut self, query: &'a str) -> Result<Vec<Migration>, sqlx::Error> {
-        let rows = sqlx::query(AssertSqlSafe(query.to_owned()))
-            .fetch_all(&mut *self.0)
-            .await?;
+        let rows = sqlx::query(AssertSqlSafe(query.to_owned())).fetch_all(&mut *self.0).await?;
         rows.iter()
             .map(|row| {
                 let version: i32 = row.try_get(0)?;
                 let name: String = row.try_get(1)?;
                 let applied_on: String = row.try_get(2)?;
                 let checksum: String = row.try_get(3)?;
-                let applied_on = OffsetDateTime::parse(&applied_on, &Rfc3339)
-                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-                let checksum = checksum
-                    .parse::<u64>()
-                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+                let applied_on =
+                    OffsetDateTime::parse(&applied_on, &Rfc3339).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+                let checksum = checksum.parse::<u64>().map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
                 Ok(Migration::applied(version, name, applied_on, checksum))
             })
             .collect()

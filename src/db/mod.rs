@@ -52,19 +52,13 @@ pub enum DatabaseLocation {
 
 impl DatabaseLocation {
     /// Resolves the configured URL, starting the private cluster if none is set.
-    pub fn resolve(
-        settings: &DatabaseSettings,
-        root: &Path,
-    ) -> Result<DatabaseLocation, DbSetupError> {
+    pub fn resolve(settings: &DatabaseSettings, root: &Path) -> Result<DatabaseLocation, DbSetupError> {
         if !settings.url.trim().is_empty() {
             return Ok(DatabaseLocation::Url(settings.url.clone()));
         }
         let cluster = local_pg::LocalPostgres::locate(root)?;
         let started_here = cluster.ensure_running()?;
-        Ok(DatabaseLocation::Local {
-            cluster,
-            started_here,
-        })
+        Ok(DatabaseLocation::Local { cluster, started_here })
     }
 
     /// The URL of database `name` on this server (for the private cluster, `name` is used
@@ -81,10 +75,7 @@ impl DatabaseLocation {
 
     /// Stops the private cluster if this process started it.
     pub fn shutdown(&self) {
-        if let DatabaseLocation::Local {
-            cluster,
-            started_here: true,
-        } = self
+        if let DatabaseLocation::Local { cluster, started_here: true } = self
             && let Err(e) = cluster.stop()
         {
             tracing::warn!(error = %e, "could not stop the private PostgreSQL cluster");
@@ -110,10 +101,7 @@ pub fn with_database(url: &str, name: &str) -> String {
 }
 
 /// Connect options for a URL, with the project's settings applied.
-pub fn connect_options(
-    url: &str,
-    settings: &DatabaseSettings,
-) -> Result<PgConnectOptions, DbSetupError> {
+pub fn connect_options(url: &str, settings: &DatabaseSettings) -> Result<PgConnectOptions, DbSetupError> {
     let options = PgConnectOptions::from_str(url)
         .map_err(DbSetupError::BadUrl)?
         .application_name("fotostudio")
@@ -136,9 +124,7 @@ impl Database {
             .max_lifetime(max_lifetime)
             .after_connect(|conn, _meta| {
                 Box::pin(async move {
-                    sqlx::raw_sql("SET search_path TO public, extensions")
-                        .execute(conn)
-                        .await?;
+                    sqlx::raw_sql("SET search_path TO public, extensions").execute(conn).await?;
                     Ok(())
                 })
             })
@@ -150,37 +136,25 @@ impl Database {
             max_lifetime,
             settings.search_path_mode,
         );
-        Database {
-            catalog,
-            tenants,
-            options,
-        }
+        Database { catalog, tenants, options }
     }
 
     /// Creates database `name` on the server of `admin_url` if it does not exist.
-    pub async fn create_database_if_missing(
-        admin_url: &str,
-        name: &str,
-    ) -> Result<(), DbSetupError> {
+    pub async fn create_database_if_missing(admin_url: &str, name: &str) -> Result<(), DbSetupError> {
         use sqlx::Connection;
-        let mut conn = sqlx::PgConnection::connect(admin_url)
+        let mut conn = sqlx::PgConnection::connect(admin_url).await.map_err(DbSetupError::Connect)?;
+        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(name)
+            .fetch_one(&mut conn)
             .await
             .map_err(DbSetupError::Connect)?;
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-                .bind(name)
-                .fetch_one(&mut conn)
-                .await
-                .map_err(DbSetupError::Connect)?;
         if !exists {
             let quoted = format!("\"{}\"", name.replace('"', "\"\""));
-            let created = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {quoted}")))
-                .execute(&mut conn)
-                .await;
+            let created =
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {quoted}"))).execute(&mut conn).await;
             // Another process may have created it between the check and the CREATE.
             if let Err(e) = created {
-                let duplicate =
-                    e.as_database_error().and_then(|d| d.code()).as_deref() == Some("42P04");
+                let duplicate = e.as_database_error().and_then(|d| d.code()).as_deref() == Some("42P04");
                 if !duplicate {
                     return Err(DbSetupError::Connect(e));
                 }
@@ -197,14 +171,8 @@ mod tests {
 
     #[test]
     fn replaces_the_database_name_and_keeps_parameters() {
-        assert_eq!(
-            with_database("postgres://u@h:5432/a", "b"),
-            "postgres://u@h:5432/b"
-        );
-        assert_eq!(
-            with_database("postgres://u@h/a?host=/x", "b"),
-            "postgres://u@h/b?host=/x"
-        );
+        assert_eq!(with_database("postgres://u@h:5432/a", "b"), "postgres://u@h:5432/b");
+        assert_eq!(with_database("postgres://u@h/a?host=/x", "b"), "postgres://u@h/b?host=/x");
         assert_eq!(with_database("postgres://u@h", "b"), "postgres://u@h/b");
     }
 }

@@ -14,9 +14,7 @@ impl SchemaName {
         let rest = name.strip_prefix("t_")?;
         let ok = (3..=61).contains(&rest.len())
             && rest.starts_with(|c: char| c.is_ascii_lowercase())
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         ok.then(|| SchemaName(Arc::from(name)))
     }
 
@@ -62,9 +60,7 @@ mod tests {
 
     #[test]
     fn refuses_anything_that_could_escape_an_identifier() {
-        for bad in [
-            "acme", "t_", "t_ab", "t_Acme", "t_a\"b", "t_a;drop", "public", "t_1abc", "t_a-b",
-        ] {
+        for bad in ["acme", "t_", "t_ab", "t_Acme", "t_a\"b", "t_a;drop", "public", "t_1abc", "t_a-b"] {
             assert!(SchemaName::parse(bad).is_none(), "{bad} should be refused");
         }
     }

@@ -1,8 +1,10 @@
 //! [`TenantDb`]: the tenant-scoped database handle, the only way business code reaches a
 //! tenant's tables. It is an sqlx executor (`query(...).fetch_all(&mut db)`), its search_path
 //! is the tenant's from the moment it is handed out, and it keeps the pooled connection's
-//! bookkeeping honest: every statement marks the connection unclean until it completes, so
-//! an error or a cancelled request makes the pool roll back or ping it before reuse.
+//! bookkeeping honest: every statement marks the connection unclean until it completes.
+//! Dropped unclean — an error, an uncommitted transaction, a request cancelled mid-query —
+//! it rolls the connection back at once, in the background, before the pool gets it back:
+//! an idle pooled connection never sits on a transaction and its locks.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -16,11 +18,12 @@ use crate::config::SearchPathMode;
 use crate::db::tenant_pool::{self, PooledConn, PooledObject};
 
 /// A connection pointed at one tenant's schema, borrowed from the [`TenantPool`](crate::db::TenantPool)
-/// for one unit of work. Reads run as they come (autocommit); writes go between
-/// [`begin`](TenantDb::begin) and [`commit`](TenantDb::commit). Dropping it without
-/// committing rolls back.
+/// for one unit of work. Reads run as they come; every write goes between
+/// [`begin`](TenantDb::begin) and [`commit`](TenantDb::commit) — in `transaction` mode
+/// nothing that was not committed is kept. Dropping it without committing rolls back.
 pub struct TenantDb {
-    obj: PooledObject,
+    /// Always `Some` while the handle is alive; taken by `Drop`.
+    obj: Option<PooledObject>,
     mode: SearchPathMode,
     in_transaction: bool,
 }
@@ -28,7 +31,7 @@ pub struct TenantDb {
 impl std::fmt::Debug for TenantDb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TenantDb")
-            .field("search_path", &self.obj.session_path)
+            .field("search_path", &self.obj.as_ref().map(|o| o.session_path.clone()))
             .field("in_transaction", &self.in_transaction)
             .finish()
     }
@@ -36,18 +39,14 @@ impl std::fmt::Debug for TenantDb {
 
 impl TenantDb {
     pub(crate) fn new(obj: PooledObject, mode: SearchPathMode, in_transaction: bool) -> TenantDb {
-        TenantDb {
-            obj,
-            mode,
-            in_transaction,
-        }
+        TenantDb { obj: Some(obj), mode, in_transaction }
     }
 
     /// Starts a transaction (a no-op in `transaction` mode, where one is always open).
     pub async fn begin(&mut self) -> Result<(), sqlx::Error> {
         if !self.in_transaction {
             // In session mode the session's search_path is already the tenant's.
-            tenant_pool::begin(&mut self.obj, None).await?;
+            tenant_pool::begin(self.conn(), None).await?;
             self.in_transaction = true;
         }
         Ok(())
@@ -56,7 +55,7 @@ impl TenantDb {
     /// Commits the open transaction, if any, and ends the unit of work.
     pub async fn commit(mut self) -> Result<(), sqlx::Error> {
         if self.in_transaction {
-            tenant_pool::commit(&mut self.obj).await?;
+            tenant_pool::commit(self.conn()).await?;
         }
         Ok(())
     }
@@ -71,8 +70,31 @@ impl TenantDb {
         self.mode
     }
 
+    fn conn(&mut self) -> &mut PooledConn {
+        self.obj.as_mut().expect("a live TenantDb holds its connection")
+    }
+
     fn split(&mut self) -> (&mut PooledConn, bool) {
-        (&mut self.obj, self.in_transaction)
+        let in_transaction = self.in_transaction;
+        (self.conn(), in_transaction)
+    }
+}
+
+impl Drop for TenantDb {
+    fn drop(&mut self) {
+        let Some(obj) = self.obj.take() else { return };
+        if !(obj.unclean || obj.maybe_in_transaction) {
+            return; // Clean: straight back to the pool.
+        }
+        // Roll back now rather than when the connection is next checked out: until then it
+        // would hold the transaction's locks (blocking migrations) and its snapshot.
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(tenant_pool::clean_up(obj));
+            }
+            // No runtime (a drop at shutdown): the pool's recycle check cleans it instead.
+            Err(_) => drop(obj),
+        }
     }
 }
 
@@ -107,10 +129,7 @@ where
 impl<'c> Executor<'c> for &'c mut TenantDb {
     type Database = Postgres;
 
-    fn fetch_many<'e, 'q: 'e, E>(
-        self,
-        query: E,
-    ) -> BoxStream<'e, Result<Either<PgQueryResult, PgRow>, sqlx::Error>>
+    fn fetch_many<'e, 'q: 'e, E>(self, query: E) -> BoxStream<'e, Result<Either<PgQueryResult, PgRow>, sqlx::Error>>
     where
         'c: 'e,
         E: 'q + Execute<'q, Postgres>,
@@ -118,18 +137,10 @@ impl<'c> Executor<'c> for &'c mut TenantDb {
         let (pc, in_transaction) = self.split();
         let PooledConn { conn, unclean, .. } = pc;
         *unclean = true;
-        Box::pin(Tracked {
-            inner: conn.fetch_many(query),
-            unclean,
-            in_transaction,
-            failed: false,
-        })
+        Box::pin(Tracked { inner: conn.fetch_many(query), unclean, in_transaction, failed: false })
     }
 
-    fn fetch_optional<'e, 'q: 'e, E>(
-        self,
-        query: E,
-    ) -> BoxFuture<'e, Result<Option<PgRow>, sqlx::Error>>
+    fn fetch_optional<'e, 'q: 'e, E>(self, query: E) -> BoxFuture<'e, Result<Option<PgRow>, sqlx::Error>>
     where
         'c: 'e,
         E: 'q + Execute<'q, Postgres>,

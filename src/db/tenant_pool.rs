@@ -40,34 +40,17 @@ impl managed::Manager for PgManager {
 
     async fn create(&self) -> Result<PooledConn, sqlx::Error> {
         let conn = PgConnection::connect_with(&self.options).await?;
-        Ok(PooledConn {
-            conn,
-            session_path: None,
-            unclean: false,
-            maybe_in_transaction: false,
-        })
+        Ok(PooledConn { conn, session_path: None, unclean: false, maybe_in_transaction: false })
     }
 
     async fn recycle(&self, pc: &mut PooledConn, metrics: &Metrics) -> RecycleResult<sqlx::Error> {
         // Every tenant schema a backend touches grows its relation cache: bound its lifetime.
         if metrics.age() > self.max_lifetime {
-            return Err(RecycleError::message(
-                "connection reached its maximum lifetime",
-            ));
+            return Err(RecycleError::message("connection reached its maximum lifetime"));
         }
-        if pc.maybe_in_transaction {
-            pc.conn
-                .execute("ROLLBACK")
-                .await
-                .map_err(RecycleError::Backend)?;
-            pc.maybe_in_transaction = false;
-            pc.unclean = false;
-        } else if pc.unclean {
-            // Drains whatever a cancelled statement left behind and proves the socket works.
-            pc.conn.ping().await.map_err(RecycleError::Backend)?;
-            pc.unclean = false;
-        }
-        Ok(())
+        // Normally done already when the handle was dropped (see `clean_up`); this catches a
+        // drop that happened outside the runtime.
+        reset(pc).await.map_err(RecycleError::Backend)
     }
 }
 
@@ -86,17 +69,14 @@ impl TenantPool {
         max_lifetime: Duration,
         mode: SearchPathMode,
     ) -> TenantPool {
-        let pool = managed::Pool::builder(PgManager {
-            options,
-            max_lifetime,
-        })
-        .max_size(max_size)
-        .wait_timeout(Some(acquire_timeout))
-        .create_timeout(Some(acquire_timeout))
-        .recycle_timeout(Some(acquire_timeout))
-        .runtime(deadpool::Runtime::Tokio1)
-        .build()
-        .expect("a pool with a runtime and timeouts always builds");
+        let pool = managed::Pool::builder(PgManager { options, max_lifetime })
+            .max_size(max_size)
+            .wait_timeout(Some(acquire_timeout))
+            .create_timeout(Some(acquire_timeout))
+            .recycle_timeout(Some(acquire_timeout))
+            .runtime(deadpool::Runtime::Tokio1)
+            .build()
+            .expect("a pool with a runtime and timeouts always builds");
         TenantPool { pool, mode }
     }
 
@@ -133,6 +113,29 @@ impl TenantPool {
 
 pub(crate) type PooledObject = managed::Object<PgManager>;
 
+/// Brings a connection whose unit of work did not end cleanly back to a clean state
+/// (rolling back, or draining a cancelled statement); a connection that cannot be cleaned is
+/// detached from the pool and closed.
+pub(crate) async fn clean_up(mut obj: PooledObject) {
+    if let Err(e) = reset(&mut obj).await {
+        tracing::warn!(error = %e, "dropping a tenant connection that could not be cleaned");
+        drop(managed::Object::take(obj));
+    }
+}
+
+/// Rolls back a transaction that may be open, or drains (a cancelled statement) and pings a
+/// connection whose last statement did not complete; nothing for a clean connection.
+async fn reset(pc: &mut PooledConn) -> Result<(), sqlx::Error> {
+    if pc.maybe_in_transaction {
+        pc.conn.execute("ROLLBACK").await?;
+    } else if pc.unclean {
+        pc.conn.ping().await?;
+    }
+    pc.maybe_in_transaction = false;
+    pc.unclean = false;
+    Ok(())
+}
+
 async fn set_session_path(pc: &mut PooledConn, schema: &SchemaName) -> Result<(), sqlx::Error> {
     // Forget the old path first: if this is cancelled half-way the record says "unknown",
     // and the next user sets it again.
@@ -146,10 +149,7 @@ async fn set_session_path(pc: &mut PooledConn, schema: &SchemaName) -> Result<()
 }
 
 /// Sends `BEGIN` (with `SET LOCAL search_path` when a schema is given) in one round trip.
-pub(crate) async fn begin(
-    pc: &mut PooledConn,
-    schema: Option<&SchemaName>,
-) -> Result<(), sqlx::Error> {
+pub(crate) async fn begin(pc: &mut PooledConn, schema: Option<&SchemaName>) -> Result<(), sqlx::Error> {
     pc.unclean = true;
     pc.maybe_in_transaction = true;
     let sql = match schema {

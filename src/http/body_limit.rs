@@ -18,11 +18,7 @@ impl<E: Endpoint> Middleware<E> for BodyLimit {
     type Output = BodyLimitEndpoint<E>;
 
     fn transform(&self, ep: E) -> Self::Output {
-        BodyLimitEndpoint {
-            inner: ep,
-            json: self.json,
-            upload: self.upload,
-        }
+        BodyLimitEndpoint { inner: ep, json: self.json, upload: self.upload }
     }
 }
 
@@ -46,11 +42,8 @@ impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("multipart/form-data"));
         let limit = if multipart { self.upload } else { self.json };
-        let declared = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
+        let declared =
+            req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
         match declared {
             Some(length) if length > limit as u64 => return Err(too_large(limit)),
             Some(_) => {}
@@ -60,11 +53,7 @@ impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
                 let stream = req.take_body().into_bytes_stream().map(move |chunk| {
                     let chunk = chunk?;
                     seen += chunk.len();
-                    if seen > limit {
-                        Err(std::io::Error::other("request body too large"))
-                    } else {
-                        Ok(chunk)
-                    }
+                    if seen > limit { Err(std::io::Error::other("request body too large")) } else { Ok(chunk) }
                 });
                 req.set_body(Body::from_bytes_stream(stream));
             }

@@ -7,39 +7,16 @@ use crate::http::error::{ApiError, FieldError};
 /// Named constraints that map to an input field, with the message a client sees.
 /// A constraint that is not listed still maps to a sensible status, without a field.
 const CONSTRAINT_FIELDS: &[(&str, &str, &str)] = &[
-    (
-        "clients_tax_id_key",
-        "tax_id_number",
-        "a client with this tax id already exists",
-    ),
-    (
-        "users_email_key",
-        "email",
-        "a user with this email already exists",
-    ),
-    (
-        "tenants_slug_key",
-        "slug",
-        "a studio with this slug already exists",
-    ),
-    (
-        "tenant_domains_pkey",
-        "domain",
-        "this domain is already assigned to a studio",
-    ),
-    (
-        "operators_email_key",
-        "email",
-        "an operator with this email already exists",
-    ),
+    ("clients_tax_id_key", "tax_id_number", "a client with this tax id already exists"),
+    ("users_email_key", "email", "a user with this email already exists"),
+    ("tenants_slug_key", "slug", "a studio with this slug already exists"),
+    ("tenant_domains_pkey", "domain", "this domain is already assigned to a studio"),
+    ("operators_email_key", "email", "an operator with this email already exists"),
 ];
 
 fn constraint_field(constraint: Option<&str>) -> Option<(&'static str, &'static str)> {
     let name = constraint?;
-    CONSTRAINT_FIELDS
-        .iter()
-        .find(|(c, _, _)| *c == name)
-        .map(|(_, field, message)| (*field, *message))
+    CONSTRAINT_FIELDS.iter().find(|(c, _, _)| *c == name).map(|(_, field, message)| (*field, *message))
 }
 
 /// Whether an error means the connection itself is unusable (and should not be reused).
@@ -77,25 +54,16 @@ impl From<sqlx::Error> for ApiError {
             // unique_violation
             "23505" => {
                 let (detail, errors) = match field {
-                    Some((field, message)) => {
-                        (message.to_owned(), vec![FieldError::new(field, message)])
-                    }
-                    None => (
-                        "a record with these values already exists".to_owned(),
-                        vec![],
-                    ),
+                    Some((field, message)) => (message.to_owned(), vec![FieldError::new(field, message)]),
+                    None => ("a record with these values already exists".to_owned(), vec![]),
                 };
-                ApiError::Conflict {
-                    code: "conflict",
-                    detail,
-                    errors,
-                }
+                ApiError::Conflict { code: "conflict", detail, errors }
             }
             // foreign_key_violation: deleting something still referenced is a conflict;
             // pointing at something that does not exist is a bad field.
             "23503" => {
-                let still_referenced = db.message().contains("still referenced")
-                    || db.message().contains("update or delete");
+                let still_referenced =
+                    db.message().contains("still referenced") || db.message().contains("update or delete");
                 if still_referenced {
                     ApiError::conflict("the record is still referenced by other records")
                 } else {
@@ -108,9 +76,7 @@ impl From<sqlx::Error> for ApiError {
             // check_violation, not_null_violation
             "23514" | "23502" => ApiError::invalid(
                 field.map(|f| f.0).unwrap_or("body"),
-                field
-                    .map(|f| f.1)
-                    .unwrap_or("a value breaks a rule of this record"),
+                field.map(|f| f.1).unwrap_or("a value breaks a rule of this record"),
             ),
             // exclusion_violation
             "23P01" => ApiError::Conflict {

@@ -22,10 +22,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
+        FieldError { field: field.into(), message: message.into() }
     }
 }
 
@@ -74,11 +71,7 @@ pub enum ApiError {
     NotFound { code: &'static str, detail: String },
     /// 409 with a specific code (`conflict`, `schedule_conflict`, ...), optionally naming fields.
     #[error("{detail}")]
-    Conflict {
-        code: &'static str,
-        detail: String,
-        errors: Vec<FieldError>,
-    },
+    Conflict { code: &'static str, detail: String, errors: Vec<FieldError> },
     /// 413: the body is over the configured limit.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -87,11 +80,7 @@ pub enum ApiError {
     TooManyRequests { retry_after_seconds: u64 },
     /// 503 with a specific code (`tenant_migrating`, `service_unavailable`) and Retry-After.
     #[error("{detail}")]
-    Unavailable {
-        code: &'static str,
-        detail: String,
-        retry_after_seconds: u64,
-    },
+    Unavailable { code: &'static str, detail: String, retry_after_seconds: u64 },
     /// 500: the cause is logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -107,27 +96,17 @@ impl ApiError {
 
     /// 404 `not_found` naming the kind of thing.
     pub fn not_found(what: &str) -> Self {
-        ApiError::NotFound {
-            code: "not_found",
-            detail: format!("{what} not found"),
-        }
+        ApiError::NotFound { code: "not_found", detail: format!("{what} not found") }
     }
 
     /// 403 `forbidden`.
     pub fn forbidden() -> Self {
-        ApiError::Forbidden {
-            code: "forbidden",
-            detail: "your role does not allow this action".to_owned(),
-        }
+        ApiError::Forbidden { code: "forbidden", detail: "your role does not allow this action".to_owned() }
     }
 
     /// 409 `conflict`.
     pub fn conflict(detail: impl Into<String>) -> Self {
-        ApiError::Conflict {
-            code: "conflict",
-            detail: detail.into(),
-            errors: Vec::new(),
-        }
+        ApiError::Conflict { code: "conflict", detail: detail.into(), errors: Vec::new() }
     }
 
     pub fn internal(cause: impl std::fmt::Display) -> Self {
@@ -137,29 +116,19 @@ impl ApiError {
     fn parts(&self) -> (StatusCode, &str, String) {
         use ApiError::*;
         match self {
-            Validation(_) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "validation_failed",
-                "the request has invalid fields".to_owned(),
-            ),
+            Validation(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "the request has invalid fields".to_owned())
+            }
             BadRequest { code, detail } => (StatusCode::BAD_REQUEST, code, detail.clone()),
             Unauthorized(detail) => (StatusCode::UNAUTHORIZED, "unauthorized", detail.clone()),
             Forbidden { code, detail } => (StatusCode::FORBIDDEN, code, detail.clone()),
             NotFound { code, detail } => (StatusCode::NOT_FOUND, code, detail.clone()),
             Conflict { code, detail, .. } => (StatusCode::CONFLICT, code, detail.clone()),
-            PayloadTooLarge(detail) => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                detail.clone(),
-            ),
-            TooManyRequests { .. } => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_requests",
-                "too many attempts; try again later".to_owned(),
-            ),
-            Unavailable { code, detail, .. } => {
-                (StatusCode::SERVICE_UNAVAILABLE, code, detail.clone())
+            PayloadTooLarge(detail) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", detail.clone()),
+            TooManyRequests { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "too many attempts; try again later".to_owned())
             }
+            Unavailable { code, detail, .. } => (StatusCode::SERVICE_UNAVAILABLE, code, detail.clone()),
             Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal_error",
@@ -170,13 +139,9 @@ impl ApiError {
 
     fn retry_after(&self) -> Option<u64> {
         match self {
-            ApiError::TooManyRequests {
-                retry_after_seconds,
+            ApiError::TooManyRequests { retry_after_seconds } | ApiError::Unavailable { retry_after_seconds, .. } => {
+                Some(*retry_after_seconds)
             }
-            | ApiError::Unavailable {
-                retry_after_seconds,
-                ..
-            } => Some(*retry_after_seconds),
             _ => None,
         }
     }
@@ -209,19 +174,12 @@ pub fn problem(status: StatusCode, code: &str, detail: String, errors: Vec<Field
 pub fn problem_response(problem: &Problem, retry_after: Option<u64>) -> Response {
     let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = serde_json::to_string(problem).unwrap_or_default();
-    let mut response = Response::builder()
-        .status(status)
-        .content_type("application/problem+json")
-        .body(body);
+    let mut response = Response::builder().status(status).content_type("application/problem+json").body(body);
     if let Some(seconds) = retry_after {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     if status == StatusCode::UNAUTHORIZED {
-        response
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
     response
 }
@@ -248,24 +206,15 @@ impl IntoResponse for ApiError {
 
 /// The statuses every operation may answer with, documented in the OpenAPI spec.
 const DOCUMENTED: &[(u16, &str)] = &[
-    (
-        400,
-        "Malformed request, or tenant missing/mismatched (`tenant_required`, `tenant_mismatch`)",
-    ),
+    (400, "Malformed request, or tenant missing/mismatched (`tenant_required`, `tenant_mismatch`)"),
     (401, "Missing, invalid or expired token"),
-    (
-        403,
-        "Role not allowed (`forbidden`) or studio suspended (`tenant_suspended`)",
-    ),
+    (403, "Role not allowed (`forbidden`) or studio suspended (`tenant_suspended`)"),
     (404, "Not found (`not_found`, `tenant_not_found`)"),
     (409, "Conflict with the current state (`conflict`, ...)"),
     (413, "Request body too large (`payload_too_large`)"),
     (422, "Invalid fields (`validation_failed`)"),
     (429, "Too many attempts (Retry-After)"),
-    (
-        503,
-        "Studio migrating (`tenant_migrating`) or database unavailable (Retry-After)",
-    ),
+    (503, "Studio migrating (`tenant_migrating`) or database unavailable (Retry-After)"),
 ];
 
 impl ApiResponse for ApiError {

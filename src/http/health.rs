@@ -46,9 +46,7 @@ impl HealthApi {
     /// Liveness: the process is up.
     #[oai(path = "/health/live", method = "get")]
     async fn live(&self) -> JsonOut<Liveness> {
-        JsonOut(Liveness {
-            status: "alive".to_owned(),
-        })
+        JsonOut(Liveness { status: "alive".to_owned() })
     }
 
     /// Readiness: the database is reachable and the shared schema is migrated.
@@ -78,10 +76,6 @@ impl HealthApi {
             tenant_schema_version: required,
             tenants_behind: behind,
         };
-        if ready {
-            ReadyResponse::Ready(JsonOut(body))
-        } else {
-            ReadyResponse::NotReady(JsonOut(body))
-        }
+        if ready { ReadyResponse::Ready(JsonOut(body)) } else { ReadyResponse::NotReady(JsonOut(body)) }
     }
 }

@@ -33,13 +33,10 @@ impl<T: Serialize + Send> IntoResponse for JsonOut<T> {
         match serde_json::to_vec(&self.0) {
             Ok(body) => {
                 let mut response = Response::builder().status(StatusCode::OK).body(body);
-                response
-                    .headers_mut()
-                    .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+                response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
                 response
             }
-            Err(e) => crate::http::ApiError::internal(format!("serialising a response: {e}"))
-                .into_response(),
+            Err(e) => crate::http::ApiError::internal(format!("serialising a response: {e}")).into_response(),
         }
     }
 }
@@ -51,10 +48,7 @@ impl<T: Type + Serialize + Send> ApiResponse for JsonOut<T> {
                 description: "",
                 status: Some(200),
                 status_range: None,
-                content: vec![MetaMediaType {
-                    content_type: CONTENT_TYPE,
-                    schema: T::schema_ref(),
-                }],
+                content: vec![MetaMediaType { content_type: CONTENT_TYPE, schema: T::schema_ref() }],
                 headers: vec![],
             }],
         }

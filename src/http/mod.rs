@@ -82,16 +82,9 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
         .nest("/", api)
         .nest("/docs", docs)
         .at("/openapi.json", spec)
-        .with(crate::tenancy::resolve::ResolveTenant(
-            state.resolver.clone(),
-        ))
-        .with(body_limit::BodyLimit {
-            json: body_limit,
-            upload: upload_limit,
-        })
+        .with(crate::tenancy::resolve::ResolveTenant(state.resolver.clone()))
+        .with(body_limit::BodyLimit { json: body_limit, upload: upload_limit })
         .with(NormalizePath::new(TrailingSlash::Trim))
         .data(state)
-        .with(request_context::RequestContext {
-            trust_forwarded_for,
-        })
+        .with(request_context::RequestContext { trust_forwarded_for })
 }

@@ -37,11 +37,7 @@ impl PageRequest {
                 DEFAULT_PAGE_SIZE
             }
         };
-        if errors.is_empty() {
-            Ok(PageRequest { page, page_size })
-        } else {
-            Err(ApiError::Validation(errors))
-        }
+        if errors.is_empty() { Ok(PageRequest { page, page_size }) } else { Err(ApiError::Validation(errors)) }
     }
 
     pub fn limit(&self) -> i64 {
@@ -70,14 +66,8 @@ impl<T: ParseFromJSON + ToJSON> Page<T> {
     pub fn new(uri: &Uri, request: PageRequest, count: i64, results: Vec<T>) -> Page<T> {
         let last_page = ((count.max(1) - 1) / request.page_size as i64 + 1) as u32;
         let next = (request.page < last_page).then(|| link(uri, request.page + 1, request));
-        let previous = (request.page > 1 && count > 0)
-            .then(|| link(uri, (request.page - 1).min(last_page), request));
-        Page {
-            count,
-            next,
-            previous,
-            results,
-        }
+        let previous = (request.page > 1 && count > 0).then(|| link(uri, (request.page - 1).min(last_page), request));
+        Page { count, next, previous, results }
     }
 }
 
@@ -108,20 +98,9 @@ mod tests {
     #[test]
     fn links_keep_other_parameters_and_replace_the_page() {
         let req = PageRequest::parse(Some(2), Some(10)).unwrap();
-        let page: Page<i32> = Page::new(
-            &uri("/api/clients?search=ana&page=2&page_size=10"),
-            req,
-            35,
-            vec![],
-        );
-        assert_eq!(
-            page.next.as_deref(),
-            Some("/api/clients?search=ana&page=3&page_size=10")
-        );
-        assert_eq!(
-            page.previous.as_deref(),
-            Some("/api/clients?search=ana&page=1&page_size=10")
-        );
+        let page: Page<i32> = Page::new(&uri("/api/clients?search=ana&page=2&page_size=10"), req, 35, vec![]);
+        assert_eq!(page.next.as_deref(), Some("/api/clients?search=ana&page=3&page_size=10"));
+        assert_eq!(page.previous.as_deref(), Some("/api/clients?search=ana&page=1&page_size=10"));
     }
 
     #[test]
@@ -135,9 +114,7 @@ mod tests {
     #[test]
     fn out_of_range_values_name_the_parameter() {
         let err = PageRequest::parse(Some(0), Some(101)).unwrap_err();
-        let ApiError::Validation(errors) = err else {
-            panic!("expected validation")
-        };
+        let ApiError::Validation(errors) = err else { panic!("expected validation") };
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["page", "page_size"]);
     }

@@ -24,14 +24,7 @@ struct Window {
 
 impl<K: Hash + Eq + Clone + Send + Sync + 'static> RateLimiter<K> {
     pub fn new(limit: u32, window: Duration, max_keys: u64) -> RateLimiter<K> {
-        RateLimiter {
-            windows: Cache::builder()
-                .max_capacity(max_keys)
-                .time_to_live(window)
-                .build(),
-            limit,
-            window,
-        }
+        RateLimiter { windows: Cache::builder().max_capacity(max_keys).time_to_live(window).build(), limit, window }
     }
 
     /// 429 with Retry-After when `key` has used up its events in the current window.
@@ -43,27 +36,17 @@ impl<K: Hash + Eq + Clone + Send + Sync + 'static> RateLimiter<K> {
         let elapsed = window.started.elapsed();
         if window.events >= self.limit && elapsed < self.window {
             let left = self.window - elapsed;
-            return Err(ApiError::TooManyRequests {
-                retry_after_seconds: left.as_secs().max(1),
-            });
+            return Err(ApiError::TooManyRequests { retry_after_seconds: left.as_secs().max(1) });
         }
         Ok(())
     }
 
     /// Counts one event for `key`.
     pub fn record(&self, key: K) {
-        let window = self.windows.get_with(key, || {
-            Arc::new(Mutex::new(Window {
-                started: Instant::now(),
-                events: 0,
-            }))
-        });
+        let window = self.windows.get_with(key, || Arc::new(Mutex::new(Window { started: Instant::now(), events: 0 })));
         let mut window = window.lock().expect("rate window poisoned");
         if window.started.elapsed() >= self.window {
-            *window = Window {
-                started: Instant::now(),
-                events: 0,
-            };
+            *window = Window { started: Instant::now(), events: 0 };
         }
         window.events += 1;
     }
@@ -90,10 +73,7 @@ mod tests {
         let limiter = RateLimiter::new(2, Duration::from_millis(200), 100);
         assert!(limiter.hit("a").is_ok());
         assert!(limiter.hit("a").is_ok());
-        assert!(matches!(
-            limiter.hit("a"),
-            Err(ApiError::TooManyRequests { .. })
-        ));
+        assert!(matches!(limiter.hit("a"), Err(ApiError::TooManyRequests { .. })));
         assert!(limiter.hit("b").is_ok(), "keys are independent");
         std::thread::sleep(Duration::from_millis(250));
         assert!(limiter.hit("a").is_ok(), "the limit lifts with the window");

@@ -40,10 +40,7 @@ impl<E: Endpoint> Middleware<E> for RequestContext {
     type Output = RequestContextEndpoint<E>;
 
     fn transform(&self, ep: E) -> Self::Output {
-        RequestContextEndpoint {
-            inner: ep,
-            trust_forwarded_for: self.trust_forwarded_for,
-        }
+        RequestContextEndpoint { inner: ep, trust_forwarded_for: self.trust_forwarded_for }
     }
 }
 
@@ -66,9 +63,7 @@ fn incoming_id(req: &Request) -> Option<Arc<str>> {
     let value = req.headers().get(REQUEST_ID_HEADER)?.to_str().ok()?;
     let sane = !value.is_empty()
         && value.len() <= 64
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
     sane.then(|| Arc::from(value))
 }
 

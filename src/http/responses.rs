@@ -41,13 +41,9 @@ impl poem::IntoResponse for Image {
 
 impl ApiResponse for Image {
     fn meta() -> poem_openapi::registry::MetaResponses {
-        use poem_openapi::registry::{
-            MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef,
-        };
-        let schema = MetaSchemaRef::Inline(Box::new(MetaSchema {
-            format: Some("binary"),
-            ..MetaSchema::new("string")
-        }));
+        use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef};
+        let schema =
+            MetaSchemaRef::Inline(Box::new(MetaSchema { format: Some("binary"), ..MetaSchema::new("string") }));
         MetaResponses {
             responses: vec![MetaResponse {
                 description: "The image",
@@ -55,10 +51,7 @@ impl ApiResponse for Image {
                 status_range: None,
                 content: IMAGE_TYPES
                     .iter()
-                    .map(|content_type| MetaMediaType {
-                        content_type,
-                        schema: schema.clone(),
-                    })
+                    .map(|content_type| MetaMediaType { content_type, schema: schema.clone() })
                     .collect(),
                 headers: vec![],
             }],

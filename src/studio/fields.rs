@@ -35,10 +35,7 @@ impl Checks {
         if value.chars().count() > max {
             self.fail(field, format!("must be at most {max} characters"));
         }
-        if value
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-        {
+        if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
             self.fail(field, "must not contain control characters");
         }
         Some(value.to_owned())
@@ -57,26 +54,17 @@ impl Checks {
     /// least 6 digits.
     pub fn phone(&mut self, field: &str, value: Option<&str>) -> Option<String> {
         let value = value.map(str::trim).filter(|v| !v.is_empty())?;
-        let allowed = value
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+        let allowed = value.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
         let digits = value.chars().filter(char::is_ascii_digit).count();
         if !allowed || !(6..=30).contains(&value.len()) || digits < 6 {
-            self.fail(
-                field,
-                "must be a phone number: digits, spaces and + - ( ) .",
-            );
+            self.fail(field, "must be a phone number: digits, spaces and + - ( ) .");
         }
         Some(value.to_owned())
     }
 
     /// Ok if nothing failed, else a 422 naming every field.
     pub fn finish(self) -> ApiResult<()> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Validation(self.errors))
-        }
+        if self.errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(self.errors)) }
     }
 }
 
@@ -102,15 +90,7 @@ mod tests {
     #[test]
     fn email_shape() {
         assert!(looks_like_email("ana@estudio.pe"));
-        for bad in [
-            "ana",
-            "ana@",
-            "@estudio.pe",
-            "ana@estudio",
-            "ana @estudio.pe",
-            "a@b@c.pe",
-            "ana@.pe",
-        ] {
+        for bad in ["ana", "ana@", "@estudio.pe", "ana@estudio", "ana @estudio.pe", "a@b@c.pe", "ana@.pe"] {
             assert!(!looks_like_email(bad), "{bad}");
         }
     }
@@ -122,9 +102,7 @@ mod tests {
         c.phone("phone", Some("abc"));
         c.email("email", Some("nope"));
         assert_eq!(c.optional("notes", Some("   "), 5), None);
-        let Err(ApiError::Validation(errors)) = c.finish() else {
-            panic!("expected 422")
-        };
+        let Err(ApiError::Validation(errors)) = c.finish() else { panic!("expected 422") };
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["name", "phone", "email"]);
     }

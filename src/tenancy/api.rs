@@ -93,47 +93,24 @@ pub struct DomainInput {
 pub struct TenantsApi;
 
 async fn load(state: &AppState, id: Uuid) -> ApiResult<Tenant> {
-    catalog::find_by_id(&state.db.catalog, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("tenant"))
+    catalog::find_by_id(&state.db.catalog, id).await?.ok_or_else(|| ApiError::not_found("tenant"))
 }
 
 fn validate_patch(patch: &TenantPatch) -> ApiResult<TenantChanges> {
     let mut checks = Checks::new();
-    let name = patch
-        .name
-        .as_deref()
-        .map(|n| checks.required("name", n, 120));
-    let plan = patch
-        .plan
-        .as_deref()
-        .map(|p| checks.required("plan", p, 40));
+    let name = patch.name.as_deref().map(|n| checks.required("name", n, 120));
+    let plan = patch.plan.as_deref().map(|p| checks.required("plan", p, 40));
     let country = patch.country.as_deref().map(|c| c.trim().to_uppercase());
     if country.as_deref().is_some_and(|c| !locale::is_country(c)) {
-        checks.fail(
-            "country",
-            "must be an ISO 3166-1 alpha-2 code such as PE, BO or CL",
-        );
+        checks.fail("country", "must be an ISO 3166-1 alpha-2 code such as PE, BO or CL");
     }
     let currency = patch.currency.as_deref().map(|c| c.trim().to_uppercase());
     if currency.as_deref().is_some_and(|c| !locale::is_currency(c)) {
-        checks.fail(
-            "currency",
-            "must be an ISO 4217 code such as PEN, BOB or CLP",
-        );
+        checks.fail("currency", "must be an ISO 4217 code such as PEN, BOB or CLP");
     }
-    let timezone = patch
-        .timezone
-        .as_deref()
-        .map(|t| checks.required("timezone", t, 64));
+    let timezone = patch.timezone.as_deref().map(|t| checks.required("timezone", t, 64));
     checks.finish()?;
-    Ok(TenantChanges {
-        name,
-        plan,
-        country,
-        currency,
-        timezone,
-    })
+    Ok(TenantChanges { name, plan, country, currency, timezone })
 }
 
 /// Runs a status change or edit in a transaction that also tells every instance.
@@ -143,9 +120,7 @@ async fn change(
     apply: impl AsyncFnOnce(&mut sqlx::PgConnection) -> sqlx::Result<Option<Tenant>>,
 ) -> ApiResult<Tenant> {
     let mut tx = state.db.catalog.begin().await?;
-    let tenant = apply(&mut tx)
-        .await?
-        .ok_or_else(|| ApiError::not_found("tenant"))?;
+    let tenant = apply(&mut tx).await?.ok_or_else(|| ApiError::not_found("tenant"))?;
     catalog::notify_changed(&mut tx, id).await?;
     tx.commit().await?;
     // This instance forgets at once; the others when the notification reaches them.
@@ -153,15 +128,8 @@ async fn change(
     Ok(tenant)
 }
 
-async fn set_status(
-    state: &AppState,
-    id: Uuid,
-    status: TenantStatus,
-) -> ApiResult<JsonOut<TenantView>> {
-    let tenant = change(state, id, async |c| {
-        catalog::set_status(c, id, status).await
-    })
-    .await?;
+async fn set_status(state: &AppState, id: Uuid, status: TenantStatus) -> ApiResult<JsonOut<TenantView>> {
+    let tenant = change(state, id, async |c| catalog::set_status(c, id, status).await).await?;
     Ok(JsonOut(TenantView::from(&tenant)))
 }
 
@@ -181,17 +149,8 @@ impl TenantsApi {
         page_size: Query<Option<i64>>,
     ) -> ApiResult<JsonOut<Page<TenantView>>> {
         let request = PageRequest::parse(page.0, page_size.0)?;
-        let filter = TenantFilter {
-            status: status.0,
-            search: search.0.filter(|s| !s.trim().is_empty()),
-        };
-        let (count, tenants) = catalog::list(
-            &state.db.catalog,
-            &filter,
-            request.limit(),
-            request.offset(),
-        )
-        .await?;
+        let filter = TenantFilter { status: status.0, search: search.0.filter(|s| !s.trim().is_empty()) };
+        let (count, tenants) = catalog::list(&state.db.catalog, &filter, request.limit(), request.offset()).await?;
         let views = tenants.iter().map(TenantView::from).collect();
         Ok(JsonOut(Page::new(uri, request, count, views)))
     }
@@ -204,13 +163,8 @@ impl TenantsApi {
         _operator: PlatformOperator,
         body: Json<ProvisionRequest>,
     ) -> ApiResult<Created<TenantView>> {
-        let (tenant, _) = provision::provision(
-            &state.db.catalog,
-            &state.passwords,
-            &state.settings.provisioning,
-            &body,
-        )
-        .await?;
+        let (tenant, _) =
+            provision::provision(&state.db.catalog, &state.passwords, &state.settings.provisioning, &body).await?;
         Ok(Created::Created(JsonOut(TenantView::from(&tenant))))
     }
 
@@ -242,21 +196,12 @@ impl TenantsApi {
     ) -> ApiResult<JsonOut<TenantView>> {
         let changes = validate_patch(&body)?;
         if let Some(tz) = &changes.timezone {
-            let known = sqlx::query("SELECT now() AT TIME ZONE $1")
-                .bind(tz)
-                .execute(&state.db.catalog)
-                .await;
+            let known = sqlx::query("SELECT now() AT TIME ZONE $1").bind(tz).execute(&state.db.catalog).await;
             if known.is_err() {
-                return Err(ApiError::invalid(
-                    "timezone",
-                    "is not a known IANA time zone",
-                ));
+                return Err(ApiError::invalid("timezone", "is not a known IANA time zone"));
             }
         }
-        let tenant = change(&state, id.0, async |c| {
-            catalog::update(c, id.0, &changes).await
-        })
-        .await?;
+        let tenant = change(&state, id.0, async |c| catalog::update(c, id.0, &changes).await).await?;
         Ok(JsonOut(TenantView::from(&tenant)))
     }
 
@@ -269,10 +214,7 @@ impl TenantsApi {
         _operator: PlatformOperator,
         id: Path<Uuid>,
     ) -> ApiResult<Deleted> {
-        change(&state, id.0, async |c| {
-            catalog::set_status(c, id.0, TenantStatus::Deleted).await
-        })
-        .await?;
+        change(&state, id.0, async |c| catalog::set_status(c, id.0, TenantStatus::Deleted).await).await?;
         Ok(Deleted::Deleted)
     }
 
@@ -312,11 +254,7 @@ impl TenantsApi {
     ) -> ApiResult<JsonOut<Vec<DomainView>>> {
         let tenant = load(&state, id.0).await?;
         let rows = catalog::list_domains(&state.db.catalog, tenant.id).await?;
-        Ok(JsonOut(
-            rows.into_iter()
-                .map(|(domain, created_at)| DomainView { domain, created_at })
-                .collect(),
-        ))
+        Ok(JsonOut(rows.into_iter().map(|(domain, created_at)| DomainView { domain, created_at }).collect()))
     }
 
     /// Add a custom domain; requests whose host is that domain resolve to the studio.
@@ -376,13 +314,8 @@ impl TenantsApi {
         }
         let ip: Option<IpAddr> = remote.as_socket_addr().map(|a| a.ip());
         state.signup_limiter.hit(ip)?;
-        let (tenant, _) = provision::provision(
-            &state.db.catalog,
-            &state.passwords,
-            &state.settings.provisioning,
-            &body,
-        )
-        .await?;
+        let (tenant, _) =
+            provision::provision(&state.db.catalog, &state.passwords, &state.settings.provisioning, &body).await?;
         Ok(Created::Created(JsonOut(TenantView::from(&tenant))))
     }
 }

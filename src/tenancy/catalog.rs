@@ -23,28 +23,16 @@ macro_rules! with_columns {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn find_by_slug<'e>(
-    db: impl Executor<'e, Database = Postgres>,
-    slug: &str,
-) -> sqlx::Result<Option<Tenant>> {
-    sqlx::query_as(with_columns!(
-        "SELECT",
-        "FROM public.tenants t WHERE t.slug = $1"
-    ))
-    .bind(slug)
-    .fetch_optional(db)
-    .await
+pub async fn find_by_slug<'e>(db: impl Executor<'e, Database = Postgres>, slug: &str) -> sqlx::Result<Option<Tenant>> {
+    sqlx::query_as(with_columns!("SELECT", "FROM public.tenants t WHERE t.slug = $1"))
+        .bind(slug)
+        .fetch_optional(db)
+        .await
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn find_by_id(db: &PgPool, id: Uuid) -> sqlx::Result<Option<Tenant>> {
-    sqlx::query_as(with_columns!(
-        "SELECT",
-        "FROM public.tenants t WHERE t.id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(db)
-    .await
+    sqlx::query_as(with_columns!("SELECT", "FROM public.tenants t WHERE t.id = $1")).bind(id).fetch_optional(db).await
 }
 
 #[tracing::instrument(skip_all)]
@@ -73,25 +61,14 @@ macro_rules! list_where {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn list(
-    db: &PgPool,
-    filter: &TenantFilter,
-    limit: i64,
-    offset: i64,
-) -> sqlx::Result<(i64, Vec<Tenant>)> {
-    let search = filter
-        .search
-        .as_ref()
-        .map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
+pub async fn list(db: &PgPool, filter: &TenantFilter, limit: i64, offset: i64) -> sqlx::Result<(i64, Vec<Tenant>)> {
+    let search = filter.search.as_ref().map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
     let status = filter.status.map(|s| s.as_str());
-    let count: i64 = sqlx::query_scalar(concat!(
-        "SELECT count(*) FROM public.tenants t ",
-        list_where!()
-    ))
-    .bind(status)
-    .bind(search.as_deref())
-    .fetch_one(db)
-    .await?;
+    let count: i64 = sqlx::query_scalar(concat!("SELECT count(*) FROM public.tenants t ", list_where!()))
+        .bind(status)
+        .bind(search.as_deref())
+        .fetch_one(db)
+        .await?;
     let rows = sqlx::query_as(with_columns!(
         "SELECT",
         "FROM public.tenants t ",
@@ -140,11 +117,7 @@ pub struct TenantChanges {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn update(
-    conn: &mut PgConnection,
-    id: Uuid,
-    changes: &TenantChanges,
-) -> sqlx::Result<Option<Tenant>> {
+pub async fn update(conn: &mut PgConnection, id: Uuid, changes: &TenantChanges) -> sqlx::Result<Option<Tenant>> {
     sqlx::query_as(with_columns!(
         "UPDATE public.tenants t SET name = coalesce($2, t.name), plan = coalesce($3, t.plan), \
          country = coalesce($4, t.country), currency = coalesce($5, t.currency), \
@@ -164,11 +137,7 @@ pub async fn update(
 
 /// Moves a tenant to `status`, stamping when it was suspended or deleted.
 #[tracing::instrument(skip_all)]
-pub async fn set_status(
-    conn: &mut PgConnection,
-    id: Uuid,
-    status: TenantStatus,
-) -> sqlx::Result<Option<Tenant>> {
+pub async fn set_status(conn: &mut PgConnection, id: Uuid, status: TenantStatus) -> sqlx::Result<Option<Tenant>> {
     sqlx::query_as(with_columns!(
         "UPDATE public.tenants t SET status = $2, updated_at = now(), \
          suspended_at = CASE WHEN $2 = 'suspended' THEN now() ELSE NULL END, \
@@ -185,25 +154,16 @@ pub async fn set_status(
 /// Tells every instance (including this one) to forget what it cached about tenants.
 /// Inside a transaction the notification is sent at commit, never for a rollback.
 pub async fn notify_changed(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<()> {
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(CHANGED_CHANNEL)
-        .bind(id.to_string())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("SELECT pg_notify($1, $2)").bind(CHANGED_CHANNEL).bind(id.to_string()).execute(&mut *conn).await?;
     Ok(())
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn list_domains(
-    db: &PgPool,
-    tenant_id: Uuid,
-) -> sqlx::Result<Vec<(String, chrono::DateTime<chrono::Utc>)>> {
-    sqlx::query_as(
-        "SELECT domain, created_at FROM public.tenant_domains WHERE tenant_id = $1 ORDER BY domain",
-    )
-    .bind(tenant_id)
-    .fetch_all(db)
-    .await
+pub async fn list_domains(db: &PgPool, tenant_id: Uuid) -> sqlx::Result<Vec<(String, chrono::DateTime<chrono::Utc>)>> {
+    sqlx::query_as("SELECT domain, created_at FROM public.tenant_domains WHERE tenant_id = $1 ORDER BY domain")
+        .bind(tenant_id)
+        .fetch_all(db)
+        .await
 }
 
 pub async fn add_domain(
@@ -211,41 +171,28 @@ pub async fn add_domain(
     tenant_id: Uuid,
     domain: &str,
 ) -> sqlx::Result<chrono::DateTime<chrono::Utc>> {
-    sqlx::query_scalar(
-        "INSERT INTO public.tenant_domains (domain, tenant_id) VALUES ($1, $2) RETURNING created_at",
-    )
-    .bind(domain)
-    .bind(tenant_id)
-    .fetch_one(&mut *conn)
-    .await
+    sqlx::query_scalar("INSERT INTO public.tenant_domains (domain, tenant_id) VALUES ($1, $2) RETURNING created_at")
+        .bind(domain)
+        .bind(tenant_id)
+        .fetch_one(&mut *conn)
+        .await
 }
 
-pub async fn remove_domain(
-    conn: &mut PgConnection,
-    tenant_id: Uuid,
-    domain: &str,
-) -> sqlx::Result<bool> {
-    let done =
-        sqlx::query("DELETE FROM public.tenant_domains WHERE tenant_id = $1 AND domain = $2")
-            .bind(tenant_id)
-            .bind(domain)
-            .execute(&mut *conn)
-            .await?;
+pub async fn remove_domain(conn: &mut PgConnection, tenant_id: Uuid, domain: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM public.tenant_domains WHERE tenant_id = $1 AND domain = $2")
+        .bind(tenant_id)
+        .bind(domain)
+        .execute(&mut *conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Records the schema version a tenant reached.
-pub async fn set_schema_version(
-    conn: &mut PgConnection,
-    id: Uuid,
-    version: i32,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE public.tenants SET schema_version = $2 WHERE id = $1 AND schema_version <> $2",
-    )
-    .bind(id)
-    .bind(version)
-    .execute(&mut *conn)
-    .await?;
+pub async fn set_schema_version(conn: &mut PgConnection, id: Uuid, version: i32) -> sqlx::Result<()> {
+    sqlx::query("UPDATE public.tenants SET schema_version = $2 WHERE id = $1 AND schema_version <> $2")
+        .bind(id)
+        .bind(version)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }

@@ -36,18 +36,14 @@ const LOCK_NAMESPACE: i32 = 0x4653_4d47; // "FSMG"
 
 /// The shared-schema migrations built into this binary.
 pub fn shared_migrations() -> Vec<Migration> {
-    embedded::shared::migrations::runner()
-        .get_migrations()
-        .clone()
+    embedded::shared::migrations::runner().get_migrations().clone()
 }
 
 /// The tenant migrations built into this binary, in version order.
 pub fn tenant_migrations() -> &'static [Migration] {
     static MIGRATIONS: OnceLock<Vec<Migration>> = OnceLock::new();
     MIGRATIONS.get_or_init(|| {
-        let mut migrations = embedded::tenant::migrations::runner()
-            .get_migrations()
-            .clone();
+        let mut migrations = embedded::tenant::migrations::runner().get_migrations().clone();
         migrations.sort_by_key(|m| m.version());
         migrations
     })
@@ -87,11 +83,7 @@ pub async fn migrate_shared(pool: &PgPool) -> Result<Vec<i32>, MigrateError> {
         .run_async(&mut MigrationConn(&mut tx))
         .await?;
     tx.commit().await?;
-    Ok(report
-        .applied_migrations()
-        .iter()
-        .map(|m| m.version())
-        .collect())
+    Ok(report.applied_migrations().iter().map(|m| m.version()).collect())
 }
 
 /// Opens the transaction a tenant schema migrates in: search_path set, schema locked.
@@ -114,12 +106,8 @@ pub async fn try_begin_schema_transaction<'c>(
     conn: &'c mut PgConnection,
     schema: &SchemaName,
 ) -> sqlx::Result<Option<sqlx::Transaction<'c, sqlx::Postgres>>> {
-    let mut tx = conn
-        .begin_with(AssertSqlSafe(format!(
-            "BEGIN; SET LOCAL search_path TO {}",
-            schema.search_path()
-        )))
-        .await?;
+    let mut tx =
+        conn.begin_with(AssertSqlSafe(format!("BEGIN; SET LOCAL search_path TO {}", schema.search_path()))).await?;
     let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1, hashtext($2))")
         .bind(LOCK_NAMESPACE)
         .bind(schema.as_str())
@@ -139,11 +127,7 @@ pub async fn apply_tenant_migrations(
         .set_migration_table_name(TENANT_HISTORY)
         .run_async(&mut MigrationConn(tx))
         .await?;
-    Ok(report
-        .applied_migrations()
-        .iter()
-        .map(|m| m.version())
-        .collect())
+    Ok(report.applied_migrations().iter().map(|m| m.version()).collect())
 }
 
 /// What happened to one tenant.
@@ -169,10 +153,7 @@ impl RunSummary {
     }
 
     pub fn migrated(&self) -> usize {
-        self.outcomes
-            .iter()
-            .filter(|o| o.error.is_none() && !o.applied.is_empty())
-            .count()
+        self.outcomes.iter().filter(|o| o.error.is_none() && !o.applied.is_empty()).count()
     }
 }
 
@@ -192,12 +173,7 @@ pub struct TenantRun {
 impl TenantRun {
     /// Every tenant, the built-in migrations.
     pub fn all(concurrency: usize) -> TenantRun {
-        TenantRun {
-            only: Vec::new(),
-            concurrency,
-            migrations: Arc::new(tenant_migrations().to_vec()),
-            progress: None,
-        }
+        TenantRun { only: Vec::new(), concurrency, migrations: Arc::new(tenant_migrations().to_vec()), progress: None }
     }
 }
 
@@ -220,10 +196,7 @@ pub async fn migrate_tenants(pool: &PgPool, run: TenantRun) -> Result<RunSummary
         outcomes.push(outcome);
     }
     outcomes.sort_by(|a, b| a.slug.cmp(&b.slug));
-    Ok(RunSummary {
-        outcomes,
-        elapsed: started.elapsed(),
-    })
+    Ok(RunSummary { outcomes, elapsed: started.elapsed() })
 }
 
 /// The migratable tenants, restricted to `only` when given (an unknown slug is an error).
@@ -235,18 +208,10 @@ pub async fn selected_tenants(pool: &PgPool, only: &[String]) -> Result<Vec<Tena
     if let Some(unknown) = only.iter().find(|s| !tenants.iter().any(|t| &t.slug == *s)) {
         return Err(MigrateError::UnknownTenant(unknown.clone()));
     }
-    Ok(tenants
-        .into_iter()
-        .filter(|t| only.contains(&t.slug))
-        .collect())
+    Ok(tenants.into_iter().filter(|t| only.contains(&t.slug)).collect())
 }
 
-async fn migrate_one(
-    pool: &PgPool,
-    tenant: Tenant,
-    migrations: &[Migration],
-    latest: i32,
-) -> TenantOutcome {
+async fn migrate_one(pool: &PgPool, tenant: Tenant, migrations: &[Migration], latest: i32) -> TenantOutcome {
     let started = Instant::now();
     let result = async {
         let mut conn = pool.acquire().await?;
@@ -267,13 +232,7 @@ async fn migrate_one(
             (Vec::new(), tenant.schema_version, Some(e.to_string()))
         }
     };
-    TenantOutcome {
-        slug: tenant.slug,
-        applied,
-        version,
-        error,
-        elapsed: started.elapsed(),
-    }
+    TenantOutcome { slug: tenant.slug, applied, version, error, elapsed: started.elapsed() }
 }
 
 /// One tenant's migration state, read from its own history table.
@@ -287,42 +246,23 @@ pub struct TenantStatusRow {
 }
 
 /// The version and pending migrations of every (or some) tenant(s).
-pub async fn status(
-    pool: &PgPool,
-    only: &[String],
-    concurrency: usize,
-) -> Result<Vec<TenantStatusRow>, MigrateError> {
+pub async fn status(pool: &PgPool, only: &[String], concurrency: usize) -> Result<Vec<TenantStatusRow>, MigrateError> {
     let tenants = selected_tenants(pool, only).await?;
     let migrations = tenant_migrations();
     let mut rows: Vec<TenantStatusRow> = futures::stream::iter(tenants)
         .map(|tenant| async move {
-            let sql = format!(
-                "SELECT version FROM {}.{TENANT_HISTORY} ORDER BY version",
-                tenant.schema.quoted()
-            );
-            let applied: Result<Vec<i32>, sqlx::Error> = sqlx::query_scalar(AssertSqlSafe(sql))
-                .persistent(false)
-                .fetch_all(pool)
-                .await;
+            let sql = format!("SELECT version FROM {}.{TENANT_HISTORY} ORDER BY version", tenant.schema.quoted());
+            let applied: Result<Vec<i32>, sqlx::Error> =
+                sqlx::query_scalar(AssertSqlSafe(sql)).persistent(false).fetch_all(pool).await;
             let (version, pending, error) = match applied {
                 Ok(applied) => (
                     Some(applied.iter().copied().max().unwrap_or(0)),
-                    migrations
-                        .iter()
-                        .map(|m| m.version())
-                        .filter(|v| !applied.contains(v))
-                        .collect(),
+                    migrations.iter().map(|m| m.version()).filter(|v| !applied.contains(v)).collect(),
                     None,
                 ),
                 Err(e) => (None, Vec::new(), Some(e.to_string())),
             };
-            TenantStatusRow {
-                slug: tenant.slug,
-                status: tenant.status.as_str().to_owned(),
-                version,
-                pending,
-                error,
-            }
+            TenantStatusRow { slug: tenant.slug, status: tenant.status.as_str().to_owned(), version, pending, error }
         })
         .buffer_unordered(concurrency.max(1))
         .collect()

@@ -72,45 +72,26 @@ fn validate(req: &ProvisionRequest, defaults: &ProvisioningSettings) -> ApiResul
         }
     };
     let name = checks.required("name", &req.name, 120);
-    let country = req
-        .country
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or(&defaults.default_country)
-        .to_uppercase();
+    let country = req.country.as_deref().map(str::trim).unwrap_or(&defaults.default_country).to_uppercase();
     if !locale::is_country(&country) {
-        checks.fail(
-            "country",
-            "must be an ISO 3166-1 alpha-2 code such as PE, BO or CL",
-        );
+        checks.fail("country", "must be an ISO 3166-1 alpha-2 code such as PE, BO or CL");
     }
     let implied = locale::defaults_for(&country);
     let currency = match req.currency.as_deref().map(str::trim) {
         Some(c) => c.to_uppercase(),
-        None => implied
-            .map(|d| d.0)
-            .unwrap_or(&defaults.default_currency)
-            .to_owned(),
+        None => implied.map(|d| d.0).unwrap_or(&defaults.default_currency).to_owned(),
     };
     if !locale::is_currency(&currency) {
-        checks.fail(
-            "currency",
-            "must be an ISO 4217 code such as PEN, BOB or CLP",
-        );
+        checks.fail("currency", "must be an ISO 4217 code such as PEN, BOB or CLP");
     }
     let timezone = match req.timezone.as_deref().map(str::trim) {
         Some(tz) => tz.to_owned(),
-        None => implied
-            .map(|d| d.1)
-            .unwrap_or(&defaults.default_timezone)
-            .to_owned(),
+        None => implied.map(|d| d.1).unwrap_or(&defaults.default_timezone).to_owned(),
     };
     if timezone.is_empty() || timezone.len() > 64 {
         checks.fail("timezone", "must be an IANA time zone such as America/Lima");
     }
-    let admin_email = checks
-        .email("admin.email", Some(&req.admin.email))
-        .unwrap_or_default();
+    let admin_email = checks.email("admin.email", Some(&req.admin.email)).unwrap_or_default();
     if admin_email.is_empty() {
         checks.fail("admin.email", "is required");
     }
@@ -166,25 +147,15 @@ pub async fn provision(
     let mut conn = pool.acquire().await?;
     // The time zone is checked by PostgreSQL itself, which knows every IANA name (before the
     // transaction: an unknown name is an error that would abort it).
-    if sqlx::query("SELECT now() AT TIME ZONE $1")
-        .bind(&valid.timezone)
-        .execute(&mut *conn)
-        .await
-        .is_err()
-    {
-        return Err(ApiError::invalid(
-            "timezone",
-            "is not a known IANA time zone such as America/Lima",
-        ));
+    if sqlx::query("SELECT now() AT TIME ZONE $1").bind(&valid.timezone).execute(&mut *conn).await.is_err() {
+        return Err(ApiError::invalid("timezone", "is not a known IANA time zone such as America/Lima"));
     }
     let being_provisioned = || ApiError::Conflict {
         code: "conflict",
         detail: "this studio is being provisioned right now".to_owned(),
         errors: vec![FieldError::new("slug", "is being provisioned")],
     };
-    let mut tx = migrations::try_begin_schema_transaction(&mut conn, &schema)
-        .await?
-        .ok_or_else(being_provisioned)?;
+    let mut tx = migrations::try_begin_schema_transaction(&mut conn, &schema).await?.ok_or_else(being_provisioned)?;
 
     let existing: Option<(Uuid, String)> =
         sqlx::query_as("SELECT id, status FROM public.tenants WHERE slug = $1 FOR UPDATE")
@@ -212,25 +183,18 @@ pub async fn provision(
         // Left behind by a provisioning that did not finish: start its schema afresh.
         Some((id, status)) if status == TenantStatus::Provisioning.as_str() => {
             tracing::warn!(tenant.slug = %valid.slug, "finishing a provisioning that did not complete");
-            sqlx::raw_sql(AssertSqlSafe(format!(
-                "DROP SCHEMA IF EXISTS {} CASCADE",
-                schema.quoted()
-            )))
-            .execute(&mut *tx)
-            .await?;
+            sqlx::raw_sql(AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {} CASCADE", schema.quoted())))
+                .execute(&mut *tx)
+                .await?;
             id
         }
         Some(_) => return Err(slug_taken()),
     };
 
     let schema_started = Instant::now();
-    sqlx::raw_sql(AssertSqlSafe(format!("CREATE SCHEMA {}", schema.quoted())))
-        .execute(&mut *tx)
-        .await?;
+    sqlx::raw_sql(AssertSqlSafe(format!("CREATE SCHEMA {}", schema.quoted()))).execute(&mut *tx).await?;
     let migrations = migrations::tenant_migrations();
-    migrations::apply_tenant_migrations(&mut tx, migrations)
-        .await
-        .map_err(ApiError::internal)?;
+    migrations::apply_tenant_migrations(&mut tx, migrations).await.map_err(ApiError::internal)?;
     let schema_and_migrations = schema_started.elapsed();
 
     let admin = NewUser {
@@ -258,39 +222,28 @@ pub async fn provision(
     catalog::notify_changed(&mut tx, tenant_id).await?;
     tx.commit().await?;
     tracing::info!(tenant.slug = %tenant.slug, "provisioned {}", tenant.slug);
-    Ok((
-        tenant,
-        ProvisionTimings {
-            schema_and_migrations,
-            total: started.elapsed(),
-        },
-    ))
+    Ok((tenant, ProvisionTimings { schema_and_migrations, total: started.elapsed() }))
 }
 
 /// Removes what provisionings that died left behind: rows still `provisioning` whose lock is
 /// free, and their schemas. Returns the slugs cleaned.
 pub async fn repair(pool: &PgPool) -> Result<Vec<String>, sqlx::Error> {
-    let stuck: Vec<(Uuid, String, String)> = sqlx::query_as(
-        "SELECT id, slug, schema_name FROM public.tenants WHERE status = 'provisioning'",
-    )
-    .fetch_all(pool)
-    .await?;
+    let stuck: Vec<(Uuid, String, String)> =
+        sqlx::query_as("SELECT id, slug, schema_name FROM public.tenants WHERE status = 'provisioning'")
+            .fetch_all(pool)
+            .await?;
     let mut cleaned = Vec::new();
     for (id, slug, schema_name) in stuck {
         let Some(schema) = crate::db::SchemaName::parse(&schema_name) else {
             continue;
         };
         let mut conn = pool.acquire().await?;
-        let Some(mut tx) = migrations::try_begin_schema_transaction(&mut conn, &schema).await?
-        else {
+        let Some(mut tx) = migrations::try_begin_schema_transaction(&mut conn, &schema).await? else {
             continue; // being provisioned right now
         };
-        sqlx::raw_sql(AssertSqlSafe(format!(
-            "DROP SCHEMA IF EXISTS {} CASCADE",
-            schema.quoted()
-        )))
-        .execute(&mut *tx)
-        .await?;
+        sqlx::raw_sql(AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {} CASCADE", schema.quoted())))
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("DELETE FROM public.tenants WHERE id = $1 AND status = 'provisioning'")
             .bind(id)
             .execute(&mut *tx)
@@ -304,16 +257,10 @@ pub async fn repair(pool: &PgPool) -> Result<Vec<String>, sqlx::Error> {
 /// Drops a tenant's schema and removes it from the catalog (the CLI's `tenants delete`).
 pub async fn purge(pool: &PgPool, tenant: &Tenant) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin().await?;
-    sqlx::raw_sql(AssertSqlSafe(format!(
-        "DROP SCHEMA IF EXISTS {} CASCADE",
-        tenant.schema.quoted()
-    )))
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("DELETE FROM public.tenants WHERE id = $1")
-        .bind(tenant.id)
+    sqlx::raw_sql(AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {} CASCADE", tenant.schema.quoted())))
         .execute(&mut *tx)
         .await?;
+    sqlx::query("DELETE FROM public.tenants WHERE id = $1").bind(tenant.id).execute(&mut *tx).await?;
     catalog::notify_changed(&mut tx, tenant.id).await?;
     tx.commit().await?;
     Ok(())

@@ -41,22 +41,18 @@ impl ResolveError {
         match self {
             ResolveError::Missing => ApiError::BadRequest {
                 code: "tenant_required",
-                detail:
-                    "this route needs a studio: use its subdomain, its domain or an X-Tenant header"
-                        .to_owned(),
+                detail: "this route needs a studio: use its subdomain, its domain or an X-Tenant header".to_owned(),
             },
-            ResolveError::NotFound => ApiError::NotFound {
-                code: "tenant_not_found",
-                detail: "no studio answers to this name".to_owned(),
-            },
+            ResolveError::NotFound => {
+                ApiError::NotFound { code: "tenant_not_found", detail: "no studio answers to this name".to_owned() }
+            }
             ResolveError::Mismatch => ApiError::BadRequest {
                 code: "tenant_mismatch",
                 detail: "the X-Tenant header and the host name name different studios".to_owned(),
             },
-            ResolveError::Suspended => ApiError::Forbidden {
-                code: "tenant_suspended",
-                detail: "this studio is suspended".to_owned(),
-            },
+            ResolveError::Suspended => {
+                ApiError::Forbidden { code: "tenant_suspended", detail: "this studio is suspended".to_owned() }
+            }
             ResolveError::Migrating => ApiError::Unavailable {
                 code: "tenant_migrating",
                 detail: "this studio is being upgraded; try again shortly".to_owned(),
@@ -81,9 +77,7 @@ pub struct RequestTenant {
 impl RequestTenant {
     /// The tenant, or the problem a tenant route answers with.
     pub fn require(&self) -> Result<Arc<Tenant>, ApiError> {
-        self.result
-            .clone()
-            .map_err(|e| e.into_api_error(self.retry_after_seconds))
+        self.result.clone().map_err(|e| e.into_api_error(self.retry_after_seconds))
     }
 }
 
@@ -100,11 +94,7 @@ struct EntryExpiry {
 
 impl Expiry<String, Entry> for EntryExpiry {
     fn expire_after_create(&self, _key: &String, value: &Entry, _at: Instant) -> Option<Duration> {
-        Some(if value.tenant.is_some() {
-            self.ttl
-        } else {
-            self.negative_ttl
-        })
+        Some(if value.tenant.is_some() { self.ttl } else { self.negative_ttl })
     }
 }
 
@@ -121,11 +111,7 @@ pub struct TenantResolver {
 }
 
 impl TenantResolver {
-    pub fn new(
-        catalog: PgPool,
-        settings: &TenancySettings,
-        required_version: i32,
-    ) -> TenantResolver {
+    pub fn new(catalog: PgPool, settings: &TenancySettings, required_version: i32) -> TenantResolver {
         let cache = || {
             Cache::builder()
                 .max_capacity(settings.cache_max_entries)
@@ -172,10 +158,7 @@ impl TenantResolver {
             } else {
                 catalog::find_by_slug(&self.catalog, key).await
             };
-            found.map(|t| Entry {
-                generation,
-                tenant: t.map(Arc::new),
-            })
+            found.map(|t| Entry { generation, tenant: t.map(Arc::new) })
         };
         match cache.try_get_with(key.to_owned(), load).await {
             Ok(entry) => Ok(entry.tenant),
@@ -206,10 +189,7 @@ impl TenantResolver {
         {
             return HostKind::Platform;
         }
-        if let Some(label) = host
-            .strip_suffix(self.base_domain.as_str())
-            .and_then(|h| h.strip_suffix('.'))
-        {
+        if let Some(label) = host.strip_suffix(self.base_domain.as_str()).and_then(|h| h.strip_suffix('.')) {
             if RESERVED.contains(&label) {
                 return HostKind::Platform;
             }
@@ -219,17 +199,11 @@ impl TenantResolver {
     }
 
     /// Resolves a request's tenant from its `X-Tenant` header and host name.
-    pub async fn resolve(
-        &self,
-        header: Option<&str>,
-        host: Option<&str>,
-    ) -> Result<Arc<Tenant>, ResolveError> {
+    pub async fn resolve(&self, header: Option<&str>, host: Option<&str>) -> Result<Arc<Tenant>, ResolveError> {
         let host = host.map(|h| h.to_ascii_lowercase());
         let from_host = match host.as_deref().map(|h| self.classify_host(h)) {
             None | Some(HostKind::Platform) => None,
-            Some(HostKind::Subdomain(label)) => {
-                Some(self.by_slug(label).await?.ok_or(ResolveError::NotFound)?)
-            }
+            Some(HostKind::Subdomain(label)) => Some(self.by_slug(label).await?.ok_or(ResolveError::NotFound)?),
             Some(HostKind::Domain(domain)) => {
                 match self.cached(&self.by_domain, domain, true).await? {
                     Some(tenant) => Some(tenant),
@@ -240,11 +214,7 @@ impl TenantResolver {
             }
         };
         let from_header = match header {
-            Some(slug) => Some(
-                self.by_slug(slug.trim())
-                    .await?
-                    .ok_or(ResolveError::NotFound)?,
-            ),
+            Some(slug) => Some(self.by_slug(slug.trim()).await?.ok_or(ResolveError::NotFound)?),
             None => None,
         };
         let tenant = match (from_header, from_host) {
@@ -275,11 +245,7 @@ enum HostKind<'h> {
 fn strip_port(host: &str) -> &str {
     if host.starts_with('[') {
         // [::1]:8080
-        return host
-            .split(']')
-            .next()
-            .map(|h| &host[..h.len() + 1])
-            .unwrap_or(host);
+        return host.split(']').next().map(|h| &host[..h.len() + 1]).unwrap_or(host);
     }
     host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host)
 }
@@ -292,10 +258,7 @@ impl<E: Endpoint> Middleware<E> for ResolveTenant {
     type Output = ResolveTenantEndpoint<E>;
 
     fn transform(&self, ep: E) -> Self::Output {
-        ResolveTenantEndpoint {
-            inner: ep,
-            resolver: self.0.clone(),
-        }
+        ResolveTenantEndpoint { inner: ep, resolver: self.0.clone() }
     }
 }
 
@@ -308,23 +271,14 @@ impl<E: Endpoint> Endpoint for ResolveTenantEndpoint<E> {
     type Output = E::Output;
 
     async fn call(&self, mut req: Request) -> poem::Result<Self::Output> {
-        let header = req
-            .headers()
-            .get(TENANT_HEADER)
-            .map(|v| v.to_str().unwrap_or("\u{0}"));
-        let host = req
-            .headers()
-            .get(poem::http::header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .or_else(|| req.uri().host());
+        let header = req.headers().get(TENANT_HEADER).map(|v| v.to_str().unwrap_or("\u{0}"));
+        let host =
+            req.headers().get(poem::http::header::HOST).and_then(|v| v.to_str().ok()).or_else(|| req.uri().host());
         let result = self.resolver.resolve(header, host).await;
         if let Ok(tenant) = &result {
             tracing::Span::current().record("tenant", tenant.slug.as_str());
         }
-        req.set_data(RequestTenant {
-            result,
-            retry_after_seconds: self.resolver.retry_after_seconds,
-        });
+        req.set_data(RequestTenant { result, retry_after_seconds: self.resolver.retry_after_seconds });
         self.inner.call(req).await
     }
 }

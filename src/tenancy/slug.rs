@@ -74,10 +74,7 @@ impl Slug {
             return Err(SlugError::Length);
         }
         let bytes = input.as_bytes();
-        if !bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-        {
+        if !bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-') {
             return Err(SlugError::Characters);
         }
         if !bytes[0].is_ascii_lowercase() {
@@ -124,10 +121,7 @@ mod tests {
         for ok in ["acme", "foto-lima", "estudio-2024", "abc"] {
             assert!(Slug::parse(ok).is_ok(), "{ok} should be accepted");
         }
-        assert_eq!(
-            Slug::parse("foto-lima").unwrap().schema_name().as_str(),
-            "t_foto_lima"
-        );
+        assert_eq!(Slug::parse("foto-lima").unwrap().schema_name().as_str(), "t_foto_lima");
     }
 
     #[test]

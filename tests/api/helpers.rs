@@ -24,8 +24,7 @@ pub fn server_url(name: &str) -> String {
     static LOCATION: OnceLock<DatabaseLocation> = OnceLock::new();
     let location = LOCATION.get_or_init(|| {
         let settings = Settings::load_env(&root(), "test").expect("test settings load");
-        DatabaseLocation::resolve(&settings.database, &root())
-            .expect("a PostgreSQL server for the tests")
+        DatabaseLocation::resolve(&settings.database, &root()).expect("a PostgreSQL server for the tests")
     });
     location.url(Some(name))
 }
@@ -54,13 +53,9 @@ pub struct TestApp {
 /// A fresh database, migrated, and an app on it.
 pub async fn spawn_app() -> TestApp {
     let db_name = format!("fs_test_{}", uuid::Uuid::new_v4().simple());
-    Database::create_database_if_missing(&server_url("postgres"), &db_name)
-        .await
-        .expect("create the test database");
+    Database::create_database_if_missing(&server_url("postgres"), &db_name).await.expect("create the test database");
     let mut app = spawn_app_with(test_settings(&db_name)).await;
-    migrations::migrate_shared(&app.state.db.catalog)
-        .await
-        .expect("shared migrations");
+    migrations::migrate_shared(&app.state.db.catalog).await.expect("shared migrations");
     app.owns_database = true;
     app
 }
@@ -86,10 +81,7 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
         base_url,
         state,
         db_name,
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
+        http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
         shutdown: Some(tx),
         server: Some(server),
         owns_database: false,
@@ -119,18 +111,12 @@ impl Drop for TestApp {
             let name = self.db_name.clone();
             // Drop runs outside any runtime we may block: use a thread with its own.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
                 rt.block_on(async {
                     use sqlx::Connection;
-                    if let Ok(mut conn) = sqlx::PgConnection::connect(&server_url("postgres")).await
-                    {
+                    if let Ok(mut conn) = sqlx::PgConnection::connect(&server_url("postgres")).await {
                         let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                            .execute(&mut conn)
-                            .await;
+                        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
                     }
                 });
             })
@@ -157,38 +143,22 @@ impl Reply {
     pub fn fields(&self) -> Vec<String> {
         self.body["errors"]
             .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|e| e["field"].as_str().unwrap_or("").to_owned())
-                    .collect()
-            })
+            .map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or("").to_owned()).collect())
             .unwrap_or_default()
     }
 
     #[track_caller]
     pub fn assert(&self, status: u16) -> &Self {
-        assert_eq!(
-            self.status.as_u16(),
-            status,
-            "unexpected status; body: {}",
-            self.body
-        );
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.body);
         self
     }
 
     #[track_caller]
     pub fn assert_problem(&self, status: u16, code: &str) -> &Self {
         self.assert(status);
+        assert_eq!(self.code(), code, "unexpected problem code; body: {}", self.body);
         assert_eq!(
-            self.code(),
-            code,
-            "unexpected problem code; body: {}",
-            self.body
-        );
-        assert_eq!(
-            self.headers
-                .get("content-type")
-                .and_then(|v| v.to_str().ok()),
+            self.headers.get("content-type").and_then(|v| v.to_str().ok()),
             Some("application/problem+json"),
             "problems are application/problem+json"
         );
@@ -232,17 +202,12 @@ impl<'a> Call<'a> {
     }
 
     pub async fn send(self) -> Reply {
-        let mut req = self
-            .app
-            .http
-            .request(self.method, format!("{}{}", self.app.base_url, self.path));
+        let mut req = self.app.http.request(self.method, format!("{}{}", self.app.base_url, self.path));
         match &self.via {
             Via::None => {}
             Via::Header(slug) => req = req.header("X-Tenant", slug),
             Via::Host(host) => req = req.header("Host", host),
-            Via::HeaderAndHost(slug, host) => {
-                req = req.header("X-Tenant", slug).header("Host", host)
-            }
+            Via::HeaderAndHost(slug, host) => req = req.header("X-Tenant", slug).header("Host", host),
         }
         if let Some(token) = &self.token {
             req = req.bearer_auth(token);
@@ -254,13 +219,9 @@ impl<'a> Call<'a> {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.bytes().await.expect("body read");
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        let body =
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+        Reply { status, headers, body }
     }
 }
 
@@ -275,35 +236,20 @@ pub struct Studio {
 
 impl TestApp {
     pub fn call(&self, method: Method, path: &str) -> Call<'_> {
-        Call {
-            app: self,
-            method,
-            path: path.to_owned(),
-            via: Via::None,
-            token: None,
-            body: None,
-        }
+        Call { app: self, method, path: path.to_owned(), via: Via::None, token: None, body: None }
     }
 
     /// A request as `studio`'s admin, naming the studio by header.
     pub fn as_studio(&self, studio: &Studio, method: Method, path: &str) -> Call<'_> {
-        self.call(method, path)
-            .via(Via::Header(studio.slug.clone()))
-            .token(&studio.token)
+        self.call(method, path).via(Via::Header(studio.slug.clone())).token(&studio.token)
     }
 
     /// An operator's token (created on first use).
     pub async fn operator_token(&self) -> String {
         let email = "ops@fotostudio.test";
-        fotostudio::auth::operators::create(
-            &self.state.db.catalog,
-            &self.state.passwords,
-            email,
-            PASSWORD,
-            "Ops",
-        )
-        .await
-        .expect("operator created");
+        fotostudio::auth::operators::create(&self.state.db.catalog, &self.state.passwords, email, PASSWORD, "Ops")
+            .await
+            .expect("operator created");
         let reply = self
             .call(Method::POST, "/api/platform/auth/login")
             .json(json!({"email": email, "password": PASSWORD}))
@@ -329,12 +275,7 @@ impl TestApp {
         reply.assert(201);
         let id = reply.body["id"].as_str().unwrap().to_owned();
         let token = self.login(slug, &admin_email, PASSWORD).await;
-        Studio {
-            slug: slug.to_owned(),
-            id,
-            token,
-            admin_email,
-        }
+        Studio { slug: slug.to_owned(), id, token, admin_email }
     }
 
     /// Signs a user in to a studio and returns the access token.
@@ -387,11 +328,7 @@ impl TestApp {
 
     /// Creates a client as the studio's admin and returns its id.
     pub async fn create_client(&self, studio: &Studio, body: Value) -> String {
-        let reply = self
-            .as_studio(studio, Method::POST, "/api/clients")
-            .json(body)
-            .send()
-            .await;
+        let reply = self.as_studio(studio, Method::POST, "/api/clients").json(body).send().await;
         reply.assert(201);
         reply.body["id"].as_str().unwrap().to_owned()
     }
@@ -399,9 +336,7 @@ impl TestApp {
     /// A plain connection to this app's database, for inspecting it.
     pub async fn raw(&self) -> sqlx::PgConnection {
         use sqlx::Connection;
-        sqlx::PgConnection::connect(&server_url(&self.db_name))
-            .await
-            .unwrap()
+        sqlx::PgConnection::connect(&server_url(&self.db_name)).await.unwrap()
     }
 }
 

@@ -10,23 +10,14 @@ use crate::helpers::{TestApp, server_url, spawn_app};
 
 /// The versions of the built-in tenant migrations, plus `extra`.
 fn versions(extra: &[i32]) -> Vec<i32> {
-    let mut all: Vec<i32> = migrations::tenant_migrations()
-        .iter()
-        .map(|m| m.version())
-        .collect();
+    let mut all: Vec<i32> = migrations::tenant_migrations().iter().map(|m| m.version()).collect();
     all.extend_from_slice(extra);
     all
 }
 
 fn with_probe() -> Arc<Vec<Migration>> {
     let mut all = migrations::tenant_migrations().to_vec();
-    all.push(
-        Migration::unapplied(
-            "V1000__probe",
-            "CREATE TABLE probe (id integer PRIMARY KEY);",
-        )
-        .unwrap(),
-    );
+    all.push(Migration::unapplied("V1000__probe", "CREATE TABLE probe (id integer PRIMARY KEY);").unwrap());
     Arc::new(all)
 }
 
@@ -45,17 +36,9 @@ async fn migrating_current_tenants_is_a_no_op() {
     let app = spawn_app().await;
     app.studio("acme").await;
     app.studio("beta").await;
-    let summary = migrations::migrate_tenants(&app.state.db.catalog, TenantRun::all(4))
-        .await
-        .unwrap();
+    let summary = migrations::migrate_tenants(&app.state.db.catalog, TenantRun::all(4)).await.unwrap();
     assert_eq!(summary.outcomes.len(), 2);
-    assert!(
-        summary
-            .outcomes
-            .iter()
-            .all(|o| o.applied.is_empty() && o.error.is_none()),
-        "{summary:?}"
-    );
+    assert!(summary.outcomes.iter().all(|o| o.applied.is_empty() && o.error.is_none()), "{summary:?}");
     assert_eq!(history(&app, "acme").await, versions(&[]));
 }
 
@@ -66,65 +49,34 @@ async fn a_failing_tenant_stays_at_its_version_while_the_others_advance() {
         app.studio(slug).await;
     }
     let mut conn = app.raw().await;
-    sqlx::raw_sql("CREATE TABLE t_beta.probe (planted text)")
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    sqlx::raw_sql("CREATE TABLE t_beta.probe (planted text)").execute(&mut conn).await.unwrap();
 
-    let run = TenantRun {
-        migrations: with_probe(),
-        ..TenantRun::all(3)
-    };
-    let summary = migrations::migrate_tenants(&app.state.db.catalog, run.clone())
-        .await
-        .unwrap();
+    let run = TenantRun { migrations: with_probe(), ..TenantRun::all(3) };
+    let summary = migrations::migrate_tenants(&app.state.db.catalog, run.clone()).await.unwrap();
     let failed: Vec<&str> = summary.failed().iter().map(|o| o.slug.as_str()).collect();
     assert_eq!(failed, ["beta"]);
     assert_eq!(history(&app, "acme").await, versions(&[1000]));
     assert_eq!(history(&app, "gama").await, versions(&[1000]));
-    assert_eq!(
-        history(&app, "beta").await,
-        versions(&[]),
-        "the failed tenant keeps its old version"
-    );
+    assert_eq!(history(&app, "beta").await, versions(&[]), "the failed tenant keeps its old version");
     let planted: i64 = sqlx::query_scalar("SELECT count(*) FROM information_schema.columns WHERE table_schema = 't_beta' AND table_name = 'probe' AND column_name = 'planted'")
         .fetch_one(&mut conn)
         .await
         .unwrap();
     assert_eq!(planted, 1, "the planted table is untouched");
-    let catalog: Vec<(String, i32)> =
-        sqlx::query_as("SELECT slug, schema_version FROM public.tenants ORDER BY slug")
-            .fetch_all(&mut conn)
-            .await
-            .unwrap();
+    let catalog: Vec<(String, i32)> = sqlx::query_as("SELECT slug, schema_version FROM public.tenants ORDER BY slug")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
     let current = migrations::required_tenant_version();
-    assert_eq!(
-        catalog,
-        [
-            ("acme".into(), 1000),
-            ("beta".into(), current),
-            ("gama".into(), 1000)
-        ]
-    );
+    assert_eq!(catalog, [("acme".into(), 1000), ("beta".into(), current), ("gama".into(), 1000)]);
 
     // Fixed, the next run finishes beta and leaves the others alone.
-    sqlx::raw_sql("DROP TABLE t_beta.probe")
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let summary = migrations::migrate_tenants(&app.state.db.catalog, run)
-        .await
-        .unwrap();
+    sqlx::raw_sql("DROP TABLE t_beta.probe").execute(&mut conn).await.unwrap();
+    let summary = migrations::migrate_tenants(&app.state.db.catalog, run).await.unwrap();
     assert!(summary.failed().is_empty());
-    let applied: Vec<(&str, &[i32])> = summary
-        .outcomes
-        .iter()
-        .map(|o| (o.slug.as_str(), o.applied.as_slice()))
-        .collect();
-    assert_eq!(
-        applied,
-        [("acme", &[][..]), ("beta", &[1000][..]), ("gama", &[][..])]
-    );
+    let applied: Vec<(&str, &[i32])> =
+        summary.outcomes.iter().map(|o| (o.slug.as_str(), o.applied.as_slice())).collect();
+    assert_eq!(applied, [("acme", &[][..]), ("beta", &[1000][..]), ("gama", &[][..])]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -133,10 +85,7 @@ async fn two_runs_at_once_apply_each_migration_exactly_once() {
     for slug in ["acme", "beta", "gama", "delta"] {
         app.studio(slug).await;
     }
-    let run = TenantRun {
-        migrations: with_probe(),
-        ..TenantRun::all(2)
-    };
+    let run = TenantRun { migrations: with_probe(), ..TenantRun::all(2) };
     let (one, two) = tokio::join!(
         migrations::migrate_tenants(&app.state.db.catalog, run.clone()),
         migrations::migrate_tenants(&app.state.db.catalog, run.clone()),
@@ -145,21 +94,9 @@ async fn two_runs_at_once_apply_each_migration_exactly_once() {
     assert!(one.failed().is_empty() && two.failed().is_empty());
     for slug in ["acme", "beta", "gama", "delta"] {
         assert_eq!(history(&app, slug).await, versions(&[1000]), "{slug}");
-        let applied_by_both: usize = [&one, &two]
-            .iter()
-            .map(|s| {
-                s.outcomes
-                    .iter()
-                    .find(|o| o.slug == slug)
-                    .unwrap()
-                    .applied
-                    .len()
-            })
-            .sum();
-        assert_eq!(
-            applied_by_both, 1,
-            "{slug}: exactly one run applied the migration"
-        );
+        let applied_by_both: usize =
+            [&one, &two].iter().map(|s| s.outcomes.iter().find(|o| o.slug == slug).unwrap().applied.len()).sum();
+        assert_eq!(applied_by_both, 1, "{slug}: exactly one run applied the migration");
     }
 }
 
@@ -190,19 +127,9 @@ async fn studio_one_version_behind(app: &TestApp, slug: &str) {
     .execute(&mut conn)
     .await
     .unwrap();
-    let mut tx = migrations::begin_schema_transaction(&mut conn, &schema)
-        .await
-        .unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "CREATE SCHEMA {}",
-        schema.quoted()
-    )))
-    .execute(&mut *tx)
-    .await
-    .unwrap();
-    migrations::apply_tenant_migrations(&mut tx, older)
-        .await
-        .unwrap();
+    let mut tx = migrations::begin_schema_transaction(&mut conn, &schema).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {}", schema.quoted()))).execute(&mut *tx).await.unwrap();
+    migrations::apply_tenant_migrations(&mut tx, older).await.unwrap();
     tx.commit().await.unwrap();
 }
 
@@ -230,24 +157,10 @@ async fn the_cli_run_continues_past_a_failing_tenant_and_exits_non_zero() {
 
     let run = cli(&app, &["migrate", "tenants", "--concurrency", "2"]);
     let stdout = String::from_utf8_lossy(&run.stdout);
-    assert_eq!(
-        run.status.code(),
-        Some(1),
-        "stdout:\n{stdout}\nstderr:\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    assert!(
-        stdout.contains("1 migrated")
-            && stdout.contains("1 failed")
-            && stdout.contains("FAILED beta"),
-        "{stdout}"
-    );
+    assert_eq!(run.status.code(), Some(1), "stdout:\n{stdout}\nstderr:\n{}", String::from_utf8_lossy(&run.stderr));
+    assert!(stdout.contains("1 migrated") && stdout.contains("1 failed") && stdout.contains("FAILED beta"), "{stdout}");
     assert_eq!(history(&app, "acme").await, versions(&[]));
-    assert_eq!(
-        history(&app, "beta").await,
-        behind,
-        "the failed tenant keeps its old version"
-    );
+    assert_eq!(history(&app, "beta").await, behind, "the failed tenant keeps its old version");
 
     // Once repaired, a run exits 0.
     let original = migrations::tenant_migrations()[0].checksum().to_string();
@@ -257,11 +170,6 @@ async fn the_cli_run_continues_past_a_failing_tenant_and_exits_non_zero() {
         .await
         .unwrap();
     let run = cli(&app, &["migrate", "tenants", "--tenant", "beta"]);
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&run.stdout)
-    );
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stdout));
     assert_eq!(history(&app, "beta").await, versions(&[]));
 }

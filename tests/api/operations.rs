@@ -9,32 +9,17 @@ use reqwest::Method;
 #[tokio::test]
 async fn health_docs_and_the_openapi_document_are_served() {
     let app = spawn_app().await;
-    app.call(Method::GET, "/health/live")
-        .send()
-        .await
-        .assert(200);
+    app.call(Method::GET, "/health/live").send().await.assert(200);
     let ready = app.call(Method::GET, "/health/ready").send().await;
     ready.assert(200);
     assert_eq!(ready.body["shared_schema_migrated"], true);
     let docs = app.call(Method::GET, "/docs").send().await;
     docs.assert(200);
-    assert!(
-        docs.body.as_str().unwrap().contains("swagger"),
-        "an interactive UI"
-    );
+    assert!(docs.body.as_str().unwrap().contains("swagger"), "an interactive UI");
     let spec = app.call(Method::GET, "/openapi.json").send().await;
     spec.assert(200);
-    for path in [
-        "/api/tenants",
-        "/api/tenants/{id}/suspend",
-        "/api/auth/login",
-        "/api/clients/{id}",
-        "/health/ready",
-    ] {
-        assert!(
-            spec.body["paths"].get(path).is_some(),
-            "{path} is documented"
-        );
+    for path in ["/api/tenants", "/api/tenants/{id}/suspend", "/api/auth/login", "/api/clients/{id}", "/health/ready"] {
+        assert!(spec.body["paths"].get(path).is_some(), "{path} is documented");
     }
 }
 
@@ -42,10 +27,7 @@ async fn health_docs_and_the_openapi_document_are_served() {
 async fn readiness_fails_when_the_shared_schema_is_not_migrated() {
     let app = spawn_app().await;
     let mut conn = app.raw().await;
-    sqlx::raw_sql("DELETE FROM public.refinery_schema_history")
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    sqlx::raw_sql("DELETE FROM public.refinery_schema_history").execute(&mut conn).await.unwrap();
     let ready = app.call(Method::GET, "/health/ready").send().await;
     ready.assert(503);
     assert_eq!(ready.body["shared_schema_migrated"], false);
@@ -73,10 +55,7 @@ async fn every_response_carries_a_request_id_and_errors_quote_it() {
         .send()
         .await
         .unwrap();
-    assert_ne!(
-        replaced.headers().get("x-request-id").unwrap(),
-        "bad id with spaces"
-    );
+    assert_ne!(replaced.headers().get("x-request-id").unwrap(), "bad id with spaces");
 }
 
 #[tokio::test]
@@ -93,35 +72,17 @@ async fn bad_input_at_the_edge_is_a_clear_4xx_problem() {
             .body(body)
             .send()
     };
-    let malformed = send("{\"kind\": \"individual\", ".into(), "application/json")
-        .await
-        .unwrap();
+    let malformed = send("{\"kind\": \"individual\", ".into(), "application/json").await.unwrap();
     assert_eq!(malformed.status(), 400);
-    assert_eq!(
-        malformed.headers().get("content-type").unwrap(),
-        "application/problem+json"
-    );
-    let not_json = send(
-        "kind=individual".into(),
-        "application/x-www-form-urlencoded",
-    )
-    .await
-    .unwrap();
+    assert_eq!(malformed.headers().get("content-type").unwrap(), "application/problem+json");
+    let not_json = send("kind=individual".into(), "application/x-www-form-urlencoded").await.unwrap();
     assert_eq!(not_json.status(), 415);
-    let huge = format!(
-        "{{\"kind\": \"individual\", \"name\": \"{}\"}}",
-        "x".repeat(2 * 1024 * 1024)
-    );
+    let huge = format!("{{\"kind\": \"individual\", \"name\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
     let too_big = send(huge.clone().into(), "application/json").await.unwrap();
     assert_eq!(too_big.status(), 413);
-    let chunked =
-        reqwest::Body::wrap_stream(futures::stream::iter(vec![Ok::<_, std::io::Error>(huge)]));
+    let chunked = reqwest::Body::wrap_stream(futures::stream::iter(vec![Ok::<_, std::io::Error>(huge)]));
     let too_big_chunked = send(chunked, "application/json").await.unwrap();
-    assert!(
-        too_big_chunked.status().is_client_error(),
-        "{}",
-        too_big_chunked.status()
-    );
+    assert!(too_big_chunked.status().is_client_error(), "{}", too_big_chunked.status());
     let wrong_method = app.call(Method::PATCH, "/health/live").send().await;
     assert_eq!(wrong_method.status.as_u16(), 405);
     let list = app.as_studio(&s, Method::GET, "/api/clients").send().await;
@@ -132,14 +93,8 @@ async fn bad_input_at_the_edge_is_a_clear_4xx_problem() {
 async fn a_trailing_slash_reaches_the_same_route() {
     let app = spawn_app().await;
     let s = app.studio("acme").await;
-    app.as_studio(&s, Method::GET, "/api/clients/")
-        .send()
-        .await
-        .assert(200);
-    app.call(Method::GET, "/health/live/")
-        .send()
-        .await
-        .assert(200);
+    app.as_studio(&s, Method::GET, "/api/clients/").send().await.assert(200);
+    app.call(Method::GET, "/health/live/").send().await.assert(200);
 }
 
 #[tokio::test]
@@ -148,25 +103,13 @@ async fn a_suspension_is_seen_by_a_second_instance_within_a_second() {
     let second = spawn_second_instance(&first).await;
     let s = first.studio("acme").await;
     // The second instance has the studio cached.
-    second
-        .as_studio(&s, Method::GET, "/api/clients")
-        .send()
-        .await
-        .assert(200);
+    second.as_studio(&s, Method::GET, "/api/clients").send().await.assert(200);
     tokio::time::sleep(Duration::from_millis(200)).await;
     let operator = first.operator_token().await;
-    first
-        .call(Method::POST, &format!("/api/tenants/{}/suspend", s.id))
-        .token(&operator)
-        .send()
-        .await
-        .assert(200);
+    first.call(Method::POST, &format!("/api/tenants/{}/suspend", s.id)).token(&operator).send().await.assert(200);
     let suspended_at = Instant::now();
     loop {
-        let reply = second
-            .as_studio(&s, Method::GET, "/api/clients")
-            .send()
-            .await;
+        let reply = second.as_studio(&s, Method::GET, "/api/clients").send().await;
         if reply.status.as_u16() == 403 {
             reply.assert_problem(403, "tenant_suspended");
             break;
@@ -195,26 +138,16 @@ async fn in_flight_requests_finish_when_the_server_shuts_down() {
         .body(body)
         .send();
     let in_flight = tokio::spawn(request);
-    tx.send(Ok("{\"kind\": \"individual\",".to_owned()))
-        .await
-        .unwrap();
+    tx.send(Ok("{\"kind\": \"individual\",".to_owned())).await.unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;
     app.begin_shutdown();
     tokio::time::sleep(Duration::from_millis(100)).await;
-    tx.send(Ok(" \"name\": \"Llegó tarde\"}".to_owned()))
-        .await
-        .unwrap();
+    tx.send(Ok(" \"name\": \"Llegó tarde\"}".to_owned())).await.unwrap();
     drop(tx);
     let response = in_flight.await.unwrap().unwrap();
     assert_eq!(response.status(), 201, "the in-flight request completed");
-    let refused = reqwest::Client::new()
-        .get(format!("{}/health/live", app.base_url))
-        .send()
-        .await;
-    assert!(
-        refused.is_err(),
-        "new connections are refused after shutdown"
-    );
+    let refused = reqwest::Client::new().get(format!("{}/health/live", app.base_url)).send().await;
+    assert!(refused.is_err(), "new connections are refused after shutdown");
 }
 
 fn tokio_stream_from(
@@ -227,16 +160,8 @@ fn tokio_stream_from(
 fn a_bad_setting_stops_start_up_with_a_message_naming_the_key() {
     for (var, value, key) in [
         ("FOTOSTUDIO__SERVER__PORT", "eighty", "port"),
-        (
-            "FOTOSTUDIO__DATABASE__MAX_CONNECTIONS",
-            "0",
-            "database.max_connections",
-        ),
-        (
-            "FOTOSTUDIO__DATABASE__SEARCH_PATH_MODE",
-            "sideways",
-            "search_path_mode",
-        ),
+        ("FOTOSTUDIO__DATABASE__MAX_CONNECTIONS", "0", "database.max_connections"),
+        ("FOTOSTUDIO__DATABASE__SEARCH_PATH_MODE", "sideways", "search_path_mode"),
         ("FOTOSTUDIO__AUTH__JWT_SECRET", "short", "auth.jwt_secret"),
     ] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_fotostudio"))
@@ -248,9 +173,6 @@ fn a_bad_setting_stops_start_up_with_a_message_naming_the_key() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{var}: {stderr}");
-        assert!(
-            stderr.contains(key),
-            "{var}={value}: the message names {key}: {stderr}"
-        );
+        assert!(stderr.contains(key), "{var}={value}: the message names {key}: {stderr}");
     }
 }

@@ -37,11 +37,7 @@ async fn every_route_allows_and_refuses_each_role_as_the_table_says() {
             let method: Method = method.to_uppercase().parse().unwrap();
             let schemes: Vec<&str> = operation["security"]
                 .as_array()
-                .map(|s| {
-                    s.iter()
-                        .flat_map(|r| r.as_object().unwrap().keys().map(String::as_str))
-                        .collect()
-                })
+                .map(|s| s.iter().flat_map(|r| r.as_object().unwrap().keys().map(String::as_str)).collect())
                 .unwrap_or_default();
             if schemes.contains(&"PlatformToken") {
                 continue;
@@ -73,12 +69,7 @@ async fn every_route_allows_and_refuses_each_role_as_the_table_says() {
                         reply.body
                     );
                 } else {
-                    assert_eq!(
-                        reply.status.as_u16(),
-                        403,
-                        "{role:?} must be refused {method} {path}: {}",
-                        reply.body
-                    );
+                    assert_eq!(reply.status.as_u16(), 403, "{role:?} must be refused {method} {path}: {}", reply.body);
                     assert_eq!(reply.code(), "forbidden");
                 }
                 checked += 1;
@@ -88,12 +79,11 @@ async fn every_route_allows_and_refuses_each_role_as_the_table_says() {
     assert!(checked >= 4 * 17, "walked {checked} route × role pairs");
     // And no stale entries: every row of the table is a documented route.
     for (method, path, _) in ROUTES {
-        let documented = spec["paths"].as_object().unwrap().iter().any(|(p, ops)| {
-            permissions::same_route(p, path) && ops.get(method.to_lowercase()).is_some()
-        });
-        assert!(
-            documented,
-            "{method} {path} is in the table but not in the API"
-        );
+        let documented = spec["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .any(|(p, ops)| permissions::same_route(p, path) && ops.get(method.to_lowercase()).is_some());
+        assert!(documented, "{method} {path} is in the table but not in the API");
     }
 }

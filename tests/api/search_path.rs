@@ -33,10 +33,7 @@ async fn studios_with_clients(app: &TestApp) -> Vec<Studio> {
 async fn concurrent_requests_across_studios_only_see_their_own_rows() {
     let app = spawn_app().await;
     let studios = studios_with_clients(&app).await;
-    let impatient = reqwest::Client::builder()
-        .timeout(Duration::from_millis(2))
-        .build()
-        .unwrap();
+    let impatient = reqwest::Client::builder().timeout(Duration::from_millis(2)).build().unwrap();
     let results = futures::stream::iter(0..300)
         .map(|i| {
             let studio = &studios[i % studios.len()];
@@ -84,17 +81,8 @@ async fn concurrent_requests_across_studios_only_see_their_own_rows() {
 async fn pool_survives_cancellation_and_errors(mode: SearchPathMode) {
     let app = spawn_app().await;
     studios_with_clients(&app).await;
-    let pool = TenantPool::new(
-        app.state.db.options.clone(),
-        3,
-        Duration::from_secs(5),
-        Duration::from_secs(600),
-        mode,
-    );
-    let schemas: Vec<SchemaName> = STUDIOS
-        .iter()
-        .map(|s| SchemaName::parse(&format!("t_{s}")).unwrap())
-        .collect();
+    let pool = TenantPool::new(app.state.db.options.clone(), 3, Duration::from_secs(5), Duration::from_secs(600), mode);
+    let schemas: Vec<SchemaName> = STUDIOS.iter().map(|s| SchemaName::parse(&format!("t_{s}")).unwrap()).collect();
     let mut cancelled = 0;
     for i in 0..240u64 {
         let slug = STUDIOS[(i % 3) as usize];
@@ -104,10 +92,7 @@ async fn pool_survives_cancellation_and_errors(mode: SearchPathMode) {
             match i % 4 {
                 // A read that sleeps so the timeout below can cut it half-way.
                 0 => {
-                    sqlx::query("SELECT pg_sleep(0.003), count(*) FROM clients")
-                        .fetch_one(&mut db)
-                        .await
-                        .unwrap();
+                    sqlx::query("SELECT pg_sleep(0.003), count(*) FROM clients").fetch_one(&mut db).await.unwrap();
                 }
                 // A transaction that fails on a duplicate, then is dropped.
                 1 => {
@@ -121,24 +106,15 @@ async fn pool_survives_cancellation_and_errors(mode: SearchPathMode) {
                 // A transaction that writes, then is abandoned without commit.
                 2 => {
                     db.begin().await.unwrap();
-                    sqlx::query("UPDATE clients SET notes = 'abandoned'")
-                        .execute(&mut db)
-                        .await
-                        .unwrap();
-                    sqlx::query("SELECT pg_sleep(0.002)")
-                        .execute(&mut db)
-                        .await
-                        .unwrap();
+                    sqlx::query("UPDATE clients SET notes = 'abandoned'").execute(&mut db).await.unwrap();
+                    sqlx::query("SELECT pg_sleep(0.002)").execute(&mut db).await.unwrap();
                 }
                 _ => {}
             }
         };
         // Cut every third unit of work at a random point (0–4 ms).
         if i % 3 == 0 {
-            if tokio::time::timeout(Duration::from_micros((i * 397) % 4000), work)
-                .await
-                .is_err()
-            {
+            if tokio::time::timeout(Duration::from_micros((i * 397) % 4000), work).await.is_err() {
                 cancelled += 1;
             }
         } else {
@@ -155,15 +131,9 @@ async fn pool_survives_cancellation_and_errors(mode: SearchPathMode) {
         .unwrap();
         assert_eq!(current, schema.as_str(), "iteration {i}");
         assert_eq!(foreign, 0, "iteration {i}: rows of another studio visible");
-        assert_eq!(
-            notes, 0,
-            "iteration {i}: an abandoned transaction was committed"
-        );
+        assert_eq!(notes, 0, "iteration {i}: an abandoned transaction was committed");
     }
-    assert!(
-        cancelled > 10,
-        "the test must actually cancel work mid-flight ({cancelled})"
-    );
+    assert!(cancelled > 10, "the test must actually cancel work mid-flight ({cancelled})");
 }
 
 #[tokio::test]
@@ -174,4 +144,61 @@ async fn session_mode_pool_survives_cancellation_and_errors() {
 #[tokio::test]
 async fn transaction_mode_pool_survives_cancellation_and_errors() {
     pool_survives_cancellation_and_errors(SearchPathMode::Transaction).await;
+}
+
+/// Whether another session can take `clients`' strongest lock right now (as a migration's
+/// ALTER TABLE must).
+async fn clients_lockable(app: &TestApp) -> bool {
+    let mut conn = app.raw().await;
+    sqlx::raw_sql("BEGIN; LOCK TABLE t_acme.clients IN ACCESS EXCLUSIVE MODE NOWAIT; ROLLBACK")
+        .execute(&mut conn)
+        .await
+        .is_ok()
+}
+
+/// A dropped handle never leaves an idle pooled connection holding a transaction (and its
+/// locks) until the connection's next use.
+async fn abandoned_work_releases_its_locks_at_once(mode: SearchPathMode) {
+    let app = spawn_app().await;
+    app.studio("acme").await;
+    let pool = TenantPool::new(app.state.db.options.clone(), 2, Duration::from_secs(5), Duration::from_secs(600), mode);
+    let schema = SchemaName::parse("t_acme").unwrap();
+    for work in ["read", "abandoned write", "failed write"] {
+        let mut db = pool.acquire(&schema).await.unwrap();
+        match work {
+            "read" => {
+                sqlx::query("SELECT count(*) FROM clients").fetch_one(&mut db).await.unwrap();
+            }
+            "abandoned write" => {
+                db.begin().await.unwrap();
+                sqlx::query("INSERT INTO clients (id, kind, name) VALUES (gen_random_uuid(), 'individual', 'x')")
+                    .execute(&mut db)
+                    .await
+                    .unwrap();
+            }
+            _ => {
+                db.begin().await.unwrap();
+                let bad = sqlx::query("INSERT INTO clients (id, kind, name) VALUES (NULL, 'individual', 'x')")
+                    .execute(&mut db)
+                    .await;
+                assert!(bad.is_err());
+            }
+        }
+        drop(db);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(clients_lockable(&app).await, "{mode:?}: after a {work} the pool still holds a lock");
+    }
+    let mut conn = app.raw().await;
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM t_acme.clients").fetch_one(&mut conn).await.unwrap();
+    assert_eq!(rows, 0, "the abandoned write was rolled back");
+}
+
+#[tokio::test]
+async fn session_mode_releases_abandoned_work_at_once() {
+    abandoned_work_releases_its_locks_at_once(SearchPathMode::Session).await;
+}
+
+#[tokio::test]
+async fn transaction_mode_releases_abandoned_work_at_once() {
+    abandoned_work_releases_its_locks_at_once(SearchPathMode::Transaction).await;
 }

@@ -14,27 +14,15 @@ async fn sign_in(app: &TestApp, slug: &str, email: &str) -> (String, String) {
     reply.assert(200);
     assert_eq!(reply.body["token_type"], "Bearer");
     assert_eq!(reply.body["expires_in"], 900);
-    (
-        reply.body["access_token"].as_str().unwrap().to_owned(),
-        reply.body["refresh_token"].as_str().unwrap().to_owned(),
-    )
+    (reply.body["access_token"].as_str().unwrap().to_owned(), reply.body["refresh_token"].as_str().unwrap().to_owned())
 }
 
 fn tokens(reply: &crate::helpers::Reply) -> (String, String) {
-    (
-        reply.body["access_token"].as_str().unwrap().to_owned(),
-        reply.body["refresh_token"].as_str().unwrap().to_owned(),
-    )
+    (reply.body["access_token"].as_str().unwrap().to_owned(), reply.body["refresh_token"].as_str().unwrap().to_owned())
 }
 
 async fn profile_status(app: &TestApp, slug: &str, access: &str) -> u16 {
-    app.call(Method::GET, "/api/auth/profile")
-        .via(Via::Header(slug.into()))
-        .token(access)
-        .send()
-        .await
-        .status
-        .as_u16()
+    app.call(Method::GET, "/api/auth/profile").via(Via::Header(slug.into())).token(access).send().await.status.as_u16()
 }
 
 #[tokio::test]
@@ -52,17 +40,9 @@ async fn a_refresh_token_rotates_and_its_reuse_revokes_the_whole_family() {
     let (_, third) = tokens(&third);
 
     // The first token again: theft. The whole family dies, including the newest token.
-    app.refresh("acme", &first)
-        .await
-        .assert_problem(401, "unauthorized");
-    app.refresh("acme", &third)
-        .await
-        .assert_problem(401, "unauthorized");
-    assert!(
-        app.audit_actions("acme")
-            .await
-            .contains(&"auth.refresh_reuse_detected".to_owned())
-    );
+    app.refresh("acme", &first).await.assert_problem(401, "unauthorized");
+    app.refresh("acme", &third).await.assert_problem(401, "unauthorized");
+    assert!(app.audit_actions("acme").await.contains(&"auth.refresh_reuse_detected".to_owned()));
 
     // Another sign-in is another family, untouched.
     let (_, other) = sign_in(&app, "acme", &s.admin_email).await;
@@ -81,16 +61,10 @@ async fn logout_revokes_the_sign_in_and_is_always_204() {
             .send()
     };
     logout(&refresh).await.assert(204);
-    app.refresh("acme", &refresh)
-        .await
-        .assert_problem(401, "unauthorized");
+    app.refresh("acme", &refresh).await.assert_problem(401, "unauthorized");
     logout(&refresh).await.assert(204);
     logout("not-a-token").await.assert(204);
-    assert!(
-        app.audit_actions("acme")
-            .await
-            .contains(&"auth.logout".to_owned())
-    );
+    assert!(app.audit_actions("acme").await.contains(&"auth.logout".to_owned()));
 }
 
 #[tokio::test]
@@ -103,9 +77,7 @@ async fn an_expired_refresh_token_is_refused() {
         .execute(&mut conn)
         .await
         .unwrap();
-    app.refresh("acme", &refresh)
-        .await
-        .assert_problem(401, "unauthorized");
+    app.refresh("acme", &refresh).await.assert_problem(401, "unauthorized");
 }
 
 #[tokio::test]
@@ -114,9 +86,7 @@ async fn a_refresh_token_is_only_good_at_its_own_studio() {
     let a = app.studio("acme").await;
     app.studio("beta").await;
     let (_, refresh) = sign_in(&app, "acme", &a.admin_email).await;
-    app.refresh("beta", &refresh)
-        .await
-        .assert_problem(401, "unauthorized");
+    app.refresh("beta", &refresh).await.assert_problem(401, "unauthorized");
     app.refresh("acme", &refresh).await.assert(200);
 }
 
@@ -126,22 +96,15 @@ async fn a_deactivated_user_can_neither_refresh_nor_sign_in() {
     let s = app.studio("acme").await;
     app.user_with_role(&s, "staff").await;
     let (staff_access, staff_refresh) = sign_in(&app, "acme", "staff@acme.pe").await;
-    let users = app
-        .as_studio(&s, Method::GET, "/api/users?role=staff")
-        .send()
-        .await;
+    let users = app.as_studio(&s, Method::GET, "/api/users?role=staff").send().await;
     let staff_id = users.body["results"][0]["id"].as_str().unwrap().to_owned();
     app.as_studio(&s, Method::PUT, &format!("/api/users/{staff_id}"))
         .json(json!({"active": false}))
         .send()
         .await
         .assert(200);
-    app.refresh("acme", &staff_refresh)
-        .await
-        .assert_problem(401, "unauthorized");
-    app.try_login("acme", "staff@acme.pe", PASSWORD)
-        .await
-        .assert_problem(401, "unauthorized");
+    app.refresh("acme", &staff_refresh).await.assert_problem(401, "unauthorized");
+    app.try_login("acme", "staff@acme.pe", PASSWORD).await.assert_problem(401, "unauthorized");
     // Its access token stops at the account check of the profile at once, and everywhere
     // within its lifetime.
     assert_eq!(profile_status(&app, "acme", &staff_access).await, 401);
@@ -150,12 +113,7 @@ async fn a_deactivated_user_can_neither_refresh_nor_sign_in() {
 }
 
 fn forge(header: Header, claims: &Value, secret: &str) -> String {
-    jsonwebtoken::encode(
-        &header,
-        claims,
-        &EncodingKey::from_secret(secret.as_bytes()),
-    )
-    .unwrap()
+    jsonwebtoken::encode(&header, claims, &EncodingKey::from_secret(secret.as_bytes())).unwrap()
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -164,10 +122,7 @@ fn b64(bytes: &[u8]) -> String {
     const TABLE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (*b as u32) << (16 - 8 * i));
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (*b as u32) << (16 - 8 * i));
         for i in 0..=chunk.len() {
             let _ = out.write_char(TABLE[(n >> (18 - 6 * i) & 63) as usize] as char);
         }
@@ -179,10 +134,7 @@ fn b64(bytes: &[u8]) -> String {
 async fn forged_tokens_are_refused() {
     let app = spawn_app().await;
     let s = app.studio("acme").await;
-    let profile = app
-        .as_studio(&s, Method::GET, "/api/auth/profile")
-        .send()
-        .await;
+    let profile = app.as_studio(&s, Method::GET, "/api/auth/profile").send().await;
     let user_id = profile.body["id"].as_str().unwrap().to_owned();
     let secret = app.state.settings.auth.jwt_secret.clone();
     let now = chrono::Utc::now().timestamp();
@@ -190,17 +142,10 @@ async fn forged_tokens_are_refused() {
         json!({"sub": user_id, "tid": s.id, "role": "admin", "scope": "tenant", "aud": "fotostudio:tenant",
                "iat": now - 10, "exp": exp, "jti": uuid::Uuid::new_v4()})
     };
-    let with_kid = |alg: Algorithm, kid: &str| Header {
-        kid: Some(kid.into()),
-        ..Header::new(alg)
-    };
+    let with_kid = |alg: Algorithm, kid: &str| Header { kid: Some(kid.into()), ..Header::new(alg) };
 
     // The control: a well-made token works.
-    let good = forge(
-        with_kid(Algorithm::HS256, "k1"),
-        &claims(now + 300),
-        &secret,
-    );
+    let good = forge(with_kid(Algorithm::HS256, "k1"), &claims(now + 300), &secret);
     assert_eq!(profile_status(&app, "acme", &good).await, 200);
 
     let none = format!(
@@ -217,42 +162,14 @@ async fn forged_tokens_are_refused() {
     let cases = [
         ("alg none", none),
         ("RS256 header over an HS256 signature", rs_header),
-        (
-            "HS512 with the right secret",
-            forge(
-                with_kid(Algorithm::HS512, "k1"),
-                &claims(now + 300),
-                &secret,
-            ),
-        ),
-        (
-            "unknown kid",
-            forge(
-                with_kid(Algorithm::HS256, "k9"),
-                &claims(now + 300),
-                &secret,
-            ),
-        ),
-        (
-            "no kid",
-            forge(Header::new(Algorithm::HS256), &claims(now + 300), &secret),
-        ),
+        ("HS512 with the right secret", forge(with_kid(Algorithm::HS512, "k1"), &claims(now + 300), &secret)),
+        ("unknown kid", forge(with_kid(Algorithm::HS256, "k9"), &claims(now + 300), &secret)),
+        ("no kid", forge(Header::new(Algorithm::HS256), &claims(now + 300), &secret)),
         (
             "wrong secret",
-            forge(
-                with_kid(Algorithm::HS256, "k1"),
-                &claims(now + 300),
-                "another-secret-of-enough-length-000",
-            ),
+            forge(with_kid(Algorithm::HS256, "k1"), &claims(now + 300), "another-secret-of-enough-length-000"),
         ),
-        (
-            "expired",
-            forge(
-                with_kid(Algorithm::HS256, "k1"),
-                &claims(now - 120),
-                &secret,
-            ),
-        ),
+        ("expired", forge(with_kid(Algorithm::HS256, "k1"), &claims(now - 120), &secret)),
         (
             "issued in the future",
             forge(
@@ -283,25 +200,14 @@ async fn tokens_signed_with_a_retired_key_work_until_it_is_dropped() {
     let old_secret = app.state.settings.auth.jwt_secret.clone();
     // Rotate: new signing key k2, k1 kept for verification.
     let mut rotated = test_settings(&app.db_name);
-    rotated
-        .auth
-        .jwt_previous_secrets
-        .insert("k1".into(), old_secret.clone());
+    rotated.auth.jwt_previous_secrets.insert("k1".into(), old_secret.clone());
     rotated.auth.jwt_kid = "k2".into();
     rotated.auth.jwt_secret = "the-next-signing-secret-0123456789abcd".into();
     let next = spawn_app_with(rotated.clone()).await;
-    assert_eq!(
-        profile_status(&next, "acme", &old_token).await,
-        200,
-        "old tokens still verify"
-    );
+    assert_eq!(profile_status(&next, "acme", &old_token).await, 200, "old tokens still verify");
     let fresh = next.login("acme", &s.admin_email, PASSWORD).await;
     let header = jsonwebtoken::decode_header(&fresh).unwrap();
-    assert_eq!(
-        header.kid.as_deref(),
-        Some("k2"),
-        "new tokens are signed with the new key"
-    );
+    assert_eq!(header.kid.as_deref(), Some("k2"), "new tokens are signed with the new key");
     // Retired for good.
     rotated.auth.jwt_previous_secrets.clear();
     let last = spawn_app_with(rotated).await;
@@ -320,9 +226,7 @@ async fn repeated_failures_throttle_an_account_and_an_ip_then_lift() {
     let s = app.studio("acme").await;
 
     for _ in 0..3 {
-        app.try_login("acme", &s.admin_email, "wrong password!!")
-            .await
-            .assert_problem(401, "unauthorized");
+        app.try_login("acme", &s.admin_email, "wrong password!!").await.assert_problem(401, "unauthorized");
     }
     // Even the right password is refused now, with Retry-After.
     let throttled = app.try_login("acme", &s.admin_email, PASSWORD).await;
@@ -330,35 +234,23 @@ async fn repeated_failures_throttle_an_account_and_an_ip_then_lift() {
     assert!(throttled.headers.get("retry-after").is_some());
     // An account that does not exist is throttled the same way: no enumeration.
     for _ in 0..3 {
-        app.try_login("acme", "nobody@acme.pe", "wrong password!!")
-            .await
-            .assert_problem(401, "unauthorized");
+        app.try_login("acme", "nobody@acme.pe", "wrong password!!").await.assert_problem(401, "unauthorized");
     }
-    app.try_login("acme", "nobody@acme.pe", PASSWORD)
-        .await
-        .assert_problem(429, "too_many_requests");
+    app.try_login("acme", "nobody@acme.pe", PASSWORD).await.assert_problem(429, "too_many_requests");
     // The IP has failed 6 times: a third account is refused too.
-    app.try_login("acme", "third@acme.pe", PASSWORD)
-        .await
-        .assert_problem(429, "too_many_requests");
+    app.try_login("acme", "third@acme.pe", PASSWORD).await.assert_problem(429, "too_many_requests");
 
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    app.try_login("acme", &s.admin_email, PASSWORD)
-        .await
-        .assert(200);
+    app.try_login("acme", &s.admin_email, PASSWORD).await.assert(200);
 }
 
 #[tokio::test]
 async fn unknown_accounts_and_wrong_passwords_answer_alike() {
     let app = spawn_app().await;
     let s = app.studio("acme").await;
-    let wrong = app
-        .try_login("acme", &s.admin_email, "not the password")
-        .await;
+    let wrong = app.try_login("acme", &s.admin_email, "not the password").await;
     let unknown = app.try_login("acme", "nobody@acme.pe", PASSWORD).await;
-    let inactive_like = app
-        .try_login("acme", "ADMIN@ACME.PE ", "not the password")
-        .await;
+    let inactive_like = app.try_login("acme", "ADMIN@ACME.PE ", "not the password").await;
     for reply in [&wrong, &unknown, &inactive_like] {
         reply.assert_problem(401, "unauthorized");
     }
@@ -370,11 +262,7 @@ async fn unknown_accounts_and_wrong_passwords_answer_alike() {
     assert_eq!(shape(&wrong), shape(&unknown));
     assert_eq!(shape(&wrong), shape(&inactive_like));
     let audit = app.audit_actions("acme").await;
-    assert_eq!(
-        audit.iter().filter(|a| *a == "auth.login_failed").count(),
-        3,
-        "{audit:?}"
-    );
+    assert_eq!(audit.iter().filter(|a| *a == "auth.login_failed").count(), 3, "{audit:?}");
 }
 
 #[tokio::test]
@@ -388,16 +276,11 @@ async fn operators_have_their_own_refresh_families() {
         .await;
     login.assert(200);
     let (access, first) = tokens(&login);
-    let claims = jsonwebtoken::dangerous::insecure_decode::<Value>(&access)
-        .unwrap()
-        .claims;
+    let claims = jsonwebtoken::dangerous::insecure_decode::<Value>(&access).unwrap().claims;
     assert_eq!(claims["scope"], "platform");
     assert!(claims.get("tid").is_none());
-    let refresh = |token: &str| {
-        app.call(Method::POST, "/api/platform/auth/refresh")
-            .json(json!({"refresh_token": token}))
-            .send()
-    };
+    let refresh =
+        |token: &str| app.call(Method::POST, "/api/platform/auth/refresh").json(json!({"refresh_token": token})).send();
     let second = refresh(&first).await;
     second.assert(200);
     let (_, second) = tokens(&second);
@@ -405,11 +288,7 @@ async fn operators_have_their_own_refresh_families() {
     refresh(&second).await.assert_problem(401, "unauthorized");
     // An operator's refresh token means nothing to a studio, and the other way round.
     let s = app.studio("acme").await;
-    app.refresh("acme", &second)
-        .await
-        .assert_problem(401, "unauthorized");
+    app.refresh("acme", &second).await.assert_problem(401, "unauthorized");
     let (_, studio_refresh) = sign_in(&app, "acme", &s.admin_email).await;
-    refresh(&studio_refresh)
-        .await
-        .assert_problem(401, "unauthorized");
+    refresh(&studio_refresh).await.assert_problem(401, "unauthorized");
 }

@@ -30,16 +30,8 @@ async fn a_platform_token_is_refused_on_tenant_routes_and_a_tenant_token_on_plat
         .send()
         .await
         .assert_problem(401, "unauthorized");
-    app.call(Method::GET, "/api/tenants")
-        .token(&a.token)
-        .send()
-        .await
-        .assert_problem(401, "unauthorized");
-    app.call(Method::GET, "/api/tenants")
-        .token(&operator)
-        .send()
-        .await
-        .assert(200);
+    app.call(Method::GET, "/api/tenants").token(&a.token).send().await.assert_problem(401, "unauthorized");
+    app.call(Method::GET, "/api/tenants").token(&operator).send().await.assert(200);
 }
 
 #[tokio::test]
@@ -53,9 +45,7 @@ async fn missing_malformed_and_tampered_tokens_are_401() {
         t
     };
     for token in [None, Some("garbage"), Some(tampered.as_str())] {
-        let mut call = app
-            .call(Method::GET, "/api/clients")
-            .via(Via::Header("acme".into()));
+        let mut call = app.call(Method::GET, "/api/clients").via(Via::Header("acme".into()));
         if let Some(token) = token {
             call = call.token(token);
         }
@@ -90,17 +80,11 @@ async fn wrong_password_and_unknown_user_answer_alike() {
 async fn the_profile_and_current_studio_belong_to_the_token() {
     let app = spawn_app().await;
     let a = app.studio("acme").await;
-    let profile = app
-        .as_studio(&a, Method::GET, "/api/auth/profile")
-        .send()
-        .await;
+    let profile = app.as_studio(&a, Method::GET, "/api/auth/profile").send().await;
     profile.assert(200);
     assert_eq!(profile.body["email"], a.admin_email);
     assert_eq!(profile.body["role"], "admin");
-    let current = app
-        .as_studio(&a, Method::GET, "/api/tenants/current")
-        .send()
-        .await;
+    let current = app.as_studio(&a, Method::GET, "/api/tenants/current").send().await;
     current.assert(200);
     assert_eq!(current.body["slug"], "acme");
     assert_eq!(current.body["id"], a.id);

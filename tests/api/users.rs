@@ -27,15 +27,9 @@ async fn admins_create_list_get_update_and_delete_users() {
 
     let all = app.as_studio(&s, Method::GET, "/api/users").send().await;
     assert_eq!(all.body["count"], 3);
-    let staff = app
-        .as_studio(&s, Method::GET, "/api/users?role=staff")
-        .send()
-        .await;
+    let staff = app.as_studio(&s, Method::GET, "/api/users?role=staff").send().await;
     assert_eq!(staff.body["results"][0]["email"], "luis@acme.pe");
-    let search = app
-        .as_studio(&s, Method::GET, "/api/users?search=condori")
-        .send()
-        .await;
+    let search = app.as_studio(&s, Method::GET, "/api/users?search=condori").send().await;
     assert_eq!(search.body["count"], 1);
 
     let updated = app
@@ -45,41 +39,16 @@ async fn admins_create_list_get_update_and_delete_users() {
         .await;
     updated.assert(200);
     assert_eq!(updated.body["role"], "manager");
-    assert_eq!(
-        updated.body["phone"], "+51 951 876 543",
-        "absent fields are kept"
-    );
-    app.as_studio(&s, Method::PUT, &format!("/api/users/{id}"))
-        .json(json!({"active": false}))
-        .send()
-        .await
-        .assert(200);
-    let inactive = app
-        .as_studio(&s, Method::GET, "/api/users?active=false")
-        .send()
-        .await;
+    assert_eq!(updated.body["phone"], "+51 951 876 543", "absent fields are kept");
+    app.as_studio(&s, Method::PUT, &format!("/api/users/{id}")).json(json!({"active": false})).send().await.assert(200);
+    let inactive = app.as_studio(&s, Method::GET, "/api/users?active=false").send().await;
     assert_eq!(inactive.body["count"], 1);
 
-    app.as_studio(&s, Method::GET, &format!("/api/users/{id}"))
-        .send()
-        .await
-        .assert(200);
-    app.as_studio(&s, Method::DELETE, &format!("/api/users/{id}"))
-        .send()
-        .await
-        .assert(204);
-    app.as_studio(&s, Method::GET, &format!("/api/users/{id}"))
-        .send()
-        .await
-        .assert_problem(404, "not_found");
+    app.as_studio(&s, Method::GET, &format!("/api/users/{id}")).send().await.assert(200);
+    app.as_studio(&s, Method::DELETE, &format!("/api/users/{id}")).send().await.assert(204);
+    app.as_studio(&s, Method::GET, &format!("/api/users/{id}")).send().await.assert_problem(404, "not_found");
     let audit = app.audit_actions("acme").await;
-    for action in [
-        "user.created",
-        "user.updated",
-        "user.role_changed",
-        "user.deactivated",
-        "user.deleted",
-    ] {
+    for action in ["user.created", "user.updated", "user.role_changed", "user.deactivated", "user.deleted"] {
         assert!(audit.contains(&action.to_owned()), "{action} in {audit:?}");
     }
 }
@@ -90,23 +59,11 @@ async fn emails_are_unique_per_studio_whatever_the_case_but_shared_across_studio
     let a = app.studio("acme").await;
     let b = app.studio("beta").await;
     let body = |email: &str| json!({"email": email, "full_name": "Ana", "role": "staff", "password": PASSWORD});
-    app.as_studio(&a, Method::POST, "/api/users")
-        .json(body("ana@correo.pe"))
-        .send()
-        .await
-        .assert(201);
-    let dup = app
-        .as_studio(&a, Method::POST, "/api/users")
-        .json(body("ANA@correo.pe"))
-        .send()
-        .await;
+    app.as_studio(&a, Method::POST, "/api/users").json(body("ana@correo.pe")).send().await.assert(201);
+    let dup = app.as_studio(&a, Method::POST, "/api/users").json(body("ANA@correo.pe")).send().await;
     dup.assert_problem(409, "conflict");
     assert_eq!(dup.fields(), ["email"]);
-    app.as_studio(&b, Method::POST, "/api/users")
-        .json(body("ana@correo.pe"))
-        .send()
-        .await
-        .assert(201);
+    app.as_studio(&b, Method::POST, "/api/users").json(body("ana@correo.pe")).send().await.assert(201);
     app.login("beta", "Ana@Correo.pe", PASSWORD).await;
 }
 
@@ -114,10 +71,7 @@ async fn emails_are_unique_per_studio_whatever_the_case_but_shared_across_studio
 async fn the_last_active_admin_cannot_be_demoted_deactivated_or_deleted() {
     let app = spawn_app().await;
     let s = app.studio("acme").await;
-    let me = app
-        .as_studio(&s, Method::GET, "/api/auth/profile")
-        .send()
-        .await;
+    let me = app.as_studio(&s, Method::GET, "/api/auth/profile").send().await;
     let admin = me.body["id"].as_str().unwrap().to_owned();
     let path = format!("/api/users/{admin}");
     app.as_studio(&s, Method::PUT, &path)
@@ -125,26 +79,15 @@ async fn the_last_active_admin_cannot_be_demoted_deactivated_or_deleted() {
         .send()
         .await
         .assert_problem(409, "last_admin");
-    app.as_studio(&s, Method::PUT, &path)
-        .json(json!({"active": false}))
-        .send()
-        .await
-        .assert_problem(409, "last_admin");
-    app.as_studio(&s, Method::DELETE, &path)
-        .send()
-        .await
-        .assert_problem(409, "last_admin");
+    app.as_studio(&s, Method::PUT, &path).json(json!({"active": false})).send().await.assert_problem(409, "last_admin");
+    app.as_studio(&s, Method::DELETE, &path).send().await.assert_problem(409, "last_admin");
     // With a second admin, the first may step down.
     app.as_studio(&s, Method::POST, "/api/users")
         .json(json!({"email": "second@acme.pe", "full_name": "Second", "role": "admin", "password": PASSWORD}))
         .send()
         .await
         .assert(201);
-    app.as_studio(&s, Method::PUT, &path)
-        .json(json!({"role": "manager"}))
-        .send()
-        .await
-        .assert(200);
+    app.as_studio(&s, Method::PUT, &path).json(json!({"role": "manager"})).send().await.assert(200);
 }
 
 #[tokio::test]
@@ -152,18 +95,9 @@ async fn invalid_users_are_refused_field_by_field() {
     let app = spawn_app().await;
     let s = app.studio("acme").await;
     let cases = [
-        (
-            json!({"email": "nope", "full_name": "A", "role": "staff", "password": PASSWORD}),
-            "email",
-        ),
-        (
-            json!({"email": "a@b.pe", "full_name": " ", "role": "staff", "password": PASSWORD}),
-            "full_name",
-        ),
-        (
-            json!({"email": "a@b.pe", "full_name": "A", "role": "staff", "password": "short"}),
-            "password",
-        ),
+        (json!({"email": "nope", "full_name": "A", "role": "staff", "password": PASSWORD}), "email"),
+        (json!({"email": "a@b.pe", "full_name": " ", "role": "staff", "password": PASSWORD}), "full_name"),
+        (json!({"email": "a@b.pe", "full_name": "A", "role": "staff", "password": "short"}), "password"),
         (
             json!({"email": "longaddress@b.pe", "full_name": "A", "role": "staff", "password": "longaddress@b.pe"}),
             "password",
@@ -174,11 +108,7 @@ async fn invalid_users_are_refused_field_by_field() {
         ),
     ];
     for (body, field) in cases {
-        let reply = app
-            .as_studio(&s, Method::POST, "/api/users")
-            .json(body)
-            .send()
-            .await;
+        let reply = app.as_studio(&s, Method::POST, "/api/users").json(body).send().await;
         reply.assert_problem(422, "validation_failed");
         assert_eq!(reply.fields(), [field]);
     }
@@ -195,9 +125,7 @@ async fn profile_and_password_are_ones_own() {
     let s = app.studio("acme").await;
     let token = app.user_with_role(&s, "staff").await;
     let as_staff = |method: Method, path: &str| {
-        app.call(method, path)
-            .via(crate::helpers::Via::Header("acme".into()))
-            .token(&token)
+        app.call(method, path).via(crate::helpers::Via::Header("acme".into())).token(&token)
     };
     let updated = as_staff(Method::PUT, "/api/auth/profile")
         .json(json!({"full_name": "Staff Uno", "phone": "987654321"}))
@@ -205,10 +133,7 @@ async fn profile_and_password_are_ones_own() {
         .await;
     updated.assert(200);
     assert_eq!(updated.body["full_name"], "Staff Uno");
-    assert_eq!(
-        updated.body["role"], "staff",
-        "the role is not one's own to change"
-    );
+    assert_eq!(updated.body["role"], "staff", "the role is not one's own to change");
 
     // Another session of the same user, which the password change will end.
     let other = app.try_login("acme", "staff@acme.pe", PASSWORD).await;
@@ -229,19 +154,10 @@ async fn profile_and_password_are_ones_own() {
         .send()
         .await
         .assert(204);
-    app.refresh("acme", &other_refresh)
-        .await
-        .assert_problem(401, "unauthorized");
-    app.try_login("acme", "staff@acme.pe", PASSWORD)
-        .await
-        .assert_problem(401, "unauthorized");
-    app.login("acme", "staff@acme.pe", "a brand new secret")
-        .await;
-    assert!(
-        app.audit_actions("acme")
-            .await
-            .contains(&"user.password_changed".to_owned())
-    );
+    app.refresh("acme", &other_refresh).await.assert_problem(401, "unauthorized");
+    app.try_login("acme", "staff@acme.pe", PASSWORD).await.assert_problem(401, "unauthorized");
+    app.login("acme", "staff@acme.pe", "a brand new secret").await;
+    assert!(app.audit_actions("acme").await.contains(&"user.password_changed".to_owned()));
 }
 
 #[tokio::test]

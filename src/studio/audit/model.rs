@@ -30,18 +30,8 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn new(
-        action: &'static str,
-        entity: &'static str,
-        entity_id: Option<String>,
-        changes: Value,
-    ) -> Entry {
-        Entry {
-            action,
-            entity,
-            entity_id,
-            changes,
-        }
+    pub fn new(action: &'static str, entity: &'static str, entity_id: Option<String>, changes: Value) -> Entry {
+        Entry { action, entity, entity_id, changes }
     }
 }
 
@@ -87,16 +77,8 @@ mod tests {
 
     #[test]
     fn only_changed_fields_are_kept() {
-        let before = Rec {
-            name: "Ana",
-            phone: None,
-            updated_at: 1,
-        };
-        let after = Rec {
-            name: "Ana María",
-            phone: None,
-            updated_at: 2,
-        };
+        let before = Rec { name: "Ana", phone: None, updated_at: 1 };
+        let after = Rec { name: "Ana María", phone: None, updated_at: 2 };
         assert_eq!(
             changes(Some(&before), Some(&after)),
             json!({"before": {"name": "Ana"}, "after": {"name": "Ana María"}})

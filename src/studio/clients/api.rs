@@ -32,8 +32,7 @@ impl ClientsApi {
     ) -> ApiResult<JsonOut<Page<Client>>> {
         let request = PageRequest::parse(page, page_size)?;
         let mut db = state.db.tenants.acquire(&user.tenant.schema).await?;
-        let (count, clients) =
-            service::list(&mut db, &filter, request.limit(), request.offset()).await?;
+        let (count, clients) = service::list(&mut db, &filter, request.limit(), request.offset()).await?;
         Ok(JsonOut(Page::new(uri, request, count, clients)))
     }
 }
@@ -54,10 +53,7 @@ impl ClientsApi {
         page: Query<Option<i64>>,
         page_size: Query<Option<i64>>,
     ) -> ApiResult<JsonOut<Page<Client>>> {
-        let filter = ClientFilter {
-            kind: kind.0,
-            search: search.0.filter(|s| !s.trim().is_empty()),
-        };
+        let filter = ClientFilter { kind: kind.0, search: search.0.filter(|s| !s.trim().is_empty()) };
         Self::page(&state, &user, uri, filter, page.0, page_size.0).await
     }
 
@@ -72,10 +68,7 @@ impl ClientsApi {
         page: Query<Option<i64>>,
         page_size: Query<Option<i64>>,
     ) -> ApiResult<JsonOut<Page<Client>>> {
-        let filter = ClientFilter {
-            kind: Some(ClientKind::School),
-            search: search.0.filter(|s| !s.trim().is_empty()),
-        };
+        let filter = ClientFilter { kind: Some(ClientKind::School), search: search.0.filter(|s| !s.trim().is_empty()) };
         Self::page(&state, &user, uri, filter, page.0, page_size.0).await
     }
 
@@ -88,19 +81,12 @@ impl ClientsApi {
         body: Json<ClientInput>,
     ) -> ApiResult<Created<Client>> {
         let db = state.db.tenants.acquire(&user.tenant.schema).await?;
-        Ok(Created::Created(JsonOut(
-            service::create(db, &user.audit(), &body).await?,
-        )))
+        Ok(Created::Created(JsonOut(service::create(db, &user.audit(), &body).await?)))
     }
 
     /// One client.
     #[oai(path = "/:id", method = "get")]
-    async fn get(
-        &self,
-        state: Data<&Arc<AppState>>,
-        user: TenantUser,
-        id: Path<Uuid>,
-    ) -> ApiResult<JsonOut<Client>> {
+    async fn get(&self, state: Data<&Arc<AppState>>, user: TenantUser, id: Path<Uuid>) -> ApiResult<JsonOut<Client>> {
         let mut db = state.db.tenants.acquire(&user.tenant.schema).await?;
         Ok(JsonOut(service::get(&mut db, id.0).await?))
     }
@@ -115,19 +101,12 @@ impl ClientsApi {
         body: Json<ClientInput>,
     ) -> ApiResult<JsonOut<Client>> {
         let db = state.db.tenants.acquire(&user.tenant.schema).await?;
-        Ok(JsonOut(
-            service::update(db, &user.audit(), id.0, &body).await?,
-        ))
+        Ok(JsonOut(service::update(db, &user.audit(), id.0, &body).await?))
     }
 
     /// Delete a client; refused (409) while orders or contracts refer to it.
     #[oai(path = "/:id", method = "delete")]
-    async fn delete(
-        &self,
-        state: Data<&Arc<AppState>>,
-        user: TenantUser,
-        id: Path<Uuid>,
-    ) -> ApiResult<Deleted> {
+    async fn delete(&self, state: Data<&Arc<AppState>>, user: TenantUser, id: Path<Uuid>) -> ApiResult<Deleted> {
         let db = state.db.tenants.acquire(&user.tenant.schema).await?;
         service::delete(db, &user.audit(), id.0).await?;
         Ok(Deleted::Deleted)

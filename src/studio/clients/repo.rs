@@ -85,19 +85,12 @@ pub async fn list(
     offset: i64,
 ) -> sqlx::Result<(i64, Vec<Client>)> {
     let kind = filter.kind.map(ClientKind::as_str);
-    let search = filter
-        .search
-        .as_ref()
-        .map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
+    let search = filter.search.as_ref().map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
     let (list_sql, count_sql) = match (kind.is_some(), search.is_some()) {
         (false, false) => list_and_count!("", "$1", "$2"),
         (true, false) => list_and_count!("WHERE kind = $1", "$2", "$3"),
         (false, true) => list_and_count!(concat!("WHERE ", search_text!(), " LIKE $1"), "$2", "$3"),
-        (true, true) => list_and_count!(
-            concat!("WHERE kind = $1 AND ", search_text!(), " LIKE $2"),
-            "$3",
-            "$4"
-        ),
+        (true, true) => list_and_count!(concat!("WHERE kind = $1 AND ", search_text!(), " LIKE $2"), "$3", "$4"),
     };
     // One round trip: the window count rides along with the page.
     let mut query = sqlx::query(list_sql);
@@ -130,10 +123,7 @@ pub async fn list(
 
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<Client>> {
-    let row = sqlx::query(select_clients!(" FROM clients WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *db)
-        .await?;
+    let row = sqlx::query(select_clients!(" FROM clients WHERE id = $1")).bind(id).fetch_optional(&mut *db).await?;
     row.as_ref().map(decode).transpose()
 }
 
@@ -155,27 +145,19 @@ pub async fn insert(db: &mut TenantDb, client: &ValidClient) -> sqlx::Result<Cli
          RETURNING *) ",
         select_clients!(" FROM written")
     ));
-    let row = bind_fields(row.bind(Uuid::now_v7()), client)
-        .fetch_one(&mut *db)
-        .await?;
+    let row = bind_fields(row.bind(Uuid::now_v7()), client).fetch_one(&mut *db).await?;
     decode(&row)
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn update(
-    db: &mut TenantDb,
-    id: Uuid,
-    client: &ValidClient,
-) -> sqlx::Result<Option<Client>> {
+pub async fn update(db: &mut TenantDb, id: Uuid, client: &ValidClient) -> sqlx::Result<Option<Client>> {
     let row = sqlx::query(concat!(
         "WITH written AS (UPDATE clients SET kind = $2, name = $3, tax_id_type = $4, tax_id_number = $5, \
          email = $6, phone = $7, address = $8, notes = $9, contact_name = $10, contact_role = $11, \
          updated_at = now() WHERE id = $1 RETURNING *) ",
         select_clients!(" FROM written")
     ));
-    let row = bind_fields(row.bind(id), client)
-        .fetch_optional(&mut *db)
-        .await?;
+    let row = bind_fields(row.bind(id), client).fetch_optional(&mut *db).await?;
     row.as_ref().map(decode).transpose()
 }
 
@@ -199,9 +181,6 @@ fn bind_fields<'q>(
 /// Deletes a client; false if there was none with that id.
 #[tracing::instrument(skip_all)]
 pub async fn delete(db: &mut TenantDb, id: Uuid) -> sqlx::Result<bool> {
-    let done = sqlx::query("DELETE FROM clients WHERE id = $1")
-        .bind(id)
-        .execute(&mut *db)
-        .await?;
+    let done = sqlx::query("DELETE FROM clients WHERE id = $1").bind(id).execute(&mut *db).await?;
     Ok(done.rows_affected() == 1)
 }

@@ -14,11 +14,7 @@ use crate::studio::fields::Checks;
 pub fn validate(input: &ClientInput) -> ApiResult<ValidClient> {
     let mut checks = Checks::new();
     let name = checks.required("name", &input.name, 200);
-    let number = input
-        .tax_id_number
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty());
+    let number = input.tax_id_number.as_deref().map(str::trim).filter(|n| !n.is_empty());
     let tax_id = match (input.tax_id_type, number) {
         (None, None) => None,
         (Some(kind), Some(number)) => match TaxId::parse(kind, number) {
@@ -52,73 +48,35 @@ pub fn validate(input: &ClientInput) -> ApiResult<ValidClient> {
         }
     }
     checks.finish()?;
-    Ok(ValidClient {
-        kind: input.kind,
-        name,
-        tax_id,
-        email,
-        phone,
-        address,
-        notes,
-        contact_name,
-        contact_role,
-    })
+    Ok(ValidClient { kind: input.kind, name, tax_id, email, phone, address, notes, contact_name, contact_role })
 }
 
-pub async fn list(
-    db: &mut TenantDb,
-    filter: &ClientFilter,
-    limit: i64,
-    offset: i64,
-) -> ApiResult<(i64, Vec<Client>)> {
+pub async fn list(db: &mut TenantDb, filter: &ClientFilter, limit: i64, offset: i64) -> ApiResult<(i64, Vec<Client>)> {
     Ok(repo::list(db, filter, limit, offset).await?)
 }
 
 pub async fn get(db: &mut TenantDb, id: Uuid) -> ApiResult<Client> {
-    repo::get(db, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("client"))
+    repo::get(db, id).await?.ok_or_else(|| ApiError::not_found("client"))
 }
 
-pub async fn create(
-    mut db: TenantDb,
-    ctx: &AuditContext,
-    input: &ClientInput,
-) -> ApiResult<Client> {
+pub async fn create(mut db: TenantDb, ctx: &AuditContext, input: &ClientInput) -> ApiResult<Client> {
     let client = validate(input)?;
     db.begin().await?;
     let created = repo::insert(&mut db, &client).await?;
-    let entry = Entry::new(
-        "client.created",
-        "client",
-        Some(created.id.to_string()),
-        audit::changes(None, Some(&created)),
-    );
+    let entry =
+        Entry::new("client.created", "client", Some(created.id.to_string()), audit::changes(None, Some(&created)));
     audit::record(&mut db, ctx, entry).await?;
     db.commit().await?;
     Ok(created)
 }
 
-pub async fn update(
-    mut db: TenantDb,
-    ctx: &AuditContext,
-    id: Uuid,
-    input: &ClientInput,
-) -> ApiResult<Client> {
+pub async fn update(mut db: TenantDb, ctx: &AuditContext, id: Uuid, input: &ClientInput) -> ApiResult<Client> {
     let client = validate(input)?;
     db.begin().await?;
-    let before = repo::get_for_update(&mut db, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("client"))?;
-    let updated = repo::update(&mut db, id, &client)
-        .await?
-        .ok_or_else(|| ApiError::not_found("client"))?;
-    let entry = Entry::new(
-        "client.updated",
-        "client",
-        Some(id.to_string()),
-        audit::changes(Some(&before), Some(&updated)),
-    );
+    let before = repo::get_for_update(&mut db, id).await?.ok_or_else(|| ApiError::not_found("client"))?;
+    let updated = repo::update(&mut db, id, &client).await?.ok_or_else(|| ApiError::not_found("client"))?;
+    let entry =
+        Entry::new("client.updated", "client", Some(id.to_string()), audit::changes(Some(&before), Some(&updated)));
     audit::record(&mut db, ctx, entry).await?;
     db.commit().await?;
     Ok(updated)
@@ -127,16 +85,9 @@ pub async fn update(
 /// Refused with 409 while orders or contracts refer to the client (their foreign keys say so).
 pub async fn delete(mut db: TenantDb, ctx: &AuditContext, id: Uuid) -> ApiResult<()> {
     db.begin().await?;
-    let before = repo::get_for_update(&mut db, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("client"))?;
+    let before = repo::get_for_update(&mut db, id).await?.ok_or_else(|| ApiError::not_found("client"))?;
     repo::delete(&mut db, id).await?;
-    let entry = Entry::new(
-        "client.deleted",
-        "client",
-        Some(id.to_string()),
-        audit::changes(Some(&before), None),
-    );
+    let entry = Entry::new("client.deleted", "client", Some(id.to_string()), audit::changes(Some(&before), None));
     audit::record(&mut db, ctx, entry).await?;
     db.commit().await?;
     Ok(())
@@ -182,22 +133,13 @@ mod tests {
     fn each_bad_field_is_named() {
         let cases: Vec<(&str, Spoil)> = vec![
             ("name", Box::new(|i| i.name = "  ".into())),
-            (
-                "tax_id_number",
-                Box::new(|i| i.tax_id_number = Some("123".into())),
-            ),
+            ("tax_id_number", Box::new(|i| i.tax_id_number = Some("123".into()))),
             ("tax_id_number", Box::new(|i| i.tax_id_number = None)),
             ("tax_id_type", Box::new(|i| i.tax_id_type = None)),
-            (
-                "email",
-                Box::new(|i| i.email = Some("ana.correo.pe".into())),
-            ),
+            ("email", Box::new(|i| i.email = Some("ana.correo.pe".into()))),
             ("phone", Box::new(|i| i.phone = Some("call me".into()))),
             ("address", Box::new(|i| i.address = Some("x".repeat(301)))),
-            (
-                "contact_name",
-                Box::new(|i| i.contact_name = Some("Director".into())),
-            ),
+            ("contact_name", Box::new(|i| i.contact_name = Some("Director".into()))),
         ];
         for (field, spoil) in cases {
             let mut bad = input();

@@ -30,9 +30,7 @@
 use std::fmt;
 
 /// The kind of tax id, with its wire name in serde (`"ruc"`, `"dni"`, ...).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, poem_openapi::Enum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, poem_openapi::Enum)]
 #[serde(rename_all = "snake_case")]
 #[oai(rename_all = "snake_case")]
 pub enum TaxIdType {
@@ -54,15 +52,7 @@ pub enum TaxIdType {
 
 impl TaxIdType {
     /// Every type, in declaration order (e.g. for a select box).
-    pub const ALL: [TaxIdType; 7] = [
-        Self::Ruc,
-        Self::Dni,
-        Self::Rut,
-        Self::Ci,
-        Self::Nit,
-        Self::Passport,
-        Self::Other,
-    ];
+    pub const ALL: [TaxIdType; 7] = [Self::Ruc, Self::Dni, Self::Rut, Self::Ci, Self::Nit, Self::Passport, Self::Other];
 
     /// The wire name, identical to the serde representation.
     pub fn as_str(self) -> &'static str {
@@ -80,9 +70,7 @@ impl TaxIdType {
     /// Parses a wire name; surrounding whitespace and ASCII case are ignored.
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
-        Self::ALL
-            .into_iter()
-            .find(|t| t.as_str().eq_ignore_ascii_case(s))
+        Self::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(s))
     }
 
     /// The name used in messages for people: "RUC", "passport number", ...
@@ -145,10 +133,7 @@ pub enum TaxIdError {
     /// Nothing left after trimming (and removing separators).
     Empty { kind: TaxIdType },
     /// Too many or too few digits/characters; `expected` completes "a RUC has ...".
-    WrongLength {
-        kind: TaxIdType,
-        expected: &'static str,
-    },
+    WrongLength { kind: TaxIdType, expected: &'static str },
     /// A character other than a digit where only digits are allowed.
     NotDigits { kind: TaxIdType },
     /// The RUC or RUT check digit does not match the other digits.
@@ -179,12 +164,8 @@ impl fmt::Display for TaxIdError {
         match self {
             Self::Empty { .. } => write!(f, "the {label} is empty"),
             Self::WrongLength { expected, .. } => write!(f, "a {label} has {expected}"),
-            Self::NotDigits {
-                kind: TaxIdType::Rut,
-            } => f.write_str("a RUT has only digits before the check digit"),
-            Self::NotDigits {
-                kind: TaxIdType::Ci,
-            } => f.write_str("a CI must start with digits"),
+            Self::NotDigits { kind: TaxIdType::Rut } => f.write_str("a RUT has only digits before the check digit"),
+            Self::NotDigits { kind: TaxIdType::Ci } => f.write_str("a CI must start with digits"),
             Self::NotDigits { .. } => write!(f, "a {label} may only contain digits"),
             Self::BadCheckDigit { .. } => write!(f, "the {label} check digit does not match"),
             Self::BadPrefix { .. } => write!(f, "a {label} must start with 10, 15, 16, 17 or 20"),
@@ -207,10 +188,7 @@ fn digits(
     len: std::ops::RangeInclusive<usize>,
     expected: &'static str,
 ) -> Result<String, TaxIdError> {
-    let s: String = raw
-        .chars()
-        .filter(|c| !(c.is_whitespace() || *c == '.' || *c == '-'))
-        .collect();
+    let s: String = raw.chars().filter(|c| !(c.is_whitespace() || *c == '.' || *c == '-')).collect();
     if s.is_empty() {
         return Err(TaxIdError::Empty { kind });
     }
@@ -237,11 +215,7 @@ fn parse_ruc(raw: &str) -> Result<String, TaxIdError> {
         return Err(TaxIdError::BadPrefix { kind: KIND });
     }
     let b = s.as_bytes();
-    let sum: u32 = b[..10]
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
+    let sum: u32 = b[..10].iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
     let check = match 11 - sum % 11 {
         10 => 0,
         11 => 1,
@@ -259,11 +233,7 @@ fn parse_ruc(raw: &str) -> Result<String, TaxIdError> {
 fn parse_rut(raw: &str) -> Result<String, TaxIdError> {
     const KIND: TaxIdType = TaxIdType::Rut;
     const EXPECTED: &str = "1 to 8 digits before the check digit";
-    let s: String = raw
-        .chars()
-        .filter(|c| !(c.is_whitespace() || *c == '.'))
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let s: String = raw.chars().filter(|c| !(c.is_whitespace() || *c == '.')).map(|c| c.to_ascii_uppercase()).collect();
     if s.is_empty() {
         return Err(TaxIdError::Empty { kind: KIND });
     }
@@ -283,12 +253,8 @@ fn parse_rut(raw: &str) -> Result<String, TaxIdError> {
     if !(1..=8).contains(&body.len()) {
         return Err(wrong_length(KIND, EXPECTED));
     }
-    let sum: u32 = body
-        .bytes()
-        .rev()
-        .zip([2, 3, 4, 5, 6, 7].into_iter().cycle())
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
+    let sum: u32 =
+        body.bytes().rev().zip([2, 3, 4, 5, 6, 7].into_iter().cycle()).map(|(d, w)| u32::from(d - b'0') * w).sum();
     let check = match 11 - sum % 11 {
         11 => '0',
         10 => 'K',
@@ -318,20 +284,14 @@ fn parse_ci(raw: &str) -> Result<String, TaxIdError> {
         None => (s.as_str(), ""),
         Some(i) if s[i..].starts_with('-') => (&s[..i], &s[i + 1..]),
         Some(i) => {
-            let group = s[..i]
-                .char_indices()
-                .rfind(|(_, c)| c.is_whitespace())
-                .map_or(0, |(w, c)| w + c.len_utf8());
+            let group = s[..i].char_indices().rfind(|(_, c)| c.is_whitespace()).map_or(0, |(w, c)| w + c.len_utf8());
             let at = if group == 0 { i } else { group };
             (&s[..at], &s[at..])
         }
     };
     let number: String = number.chars().filter(|c| !c.is_whitespace()).collect();
-    let complement: String = complement
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let complement: String =
+        complement.chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect();
     if number.is_empty() {
         return Err(TaxIdError::NotDigits { kind: KIND });
     }
@@ -344,10 +304,7 @@ fn parse_ci(raw: &str) -> Result<String, TaxIdError> {
     match complement.len() {
         0 => Ok(number),
         1..=4 => Ok(format!("{number}-{complement}")),
-        _ => Err(wrong_length(
-            KIND,
-            "a complement of at most 4 letters or digits",
-        )),
+        _ => Err(wrong_length(KIND, "a complement of at most 4 letters or digits")),
     }
 }
 
@@ -600,32 +557,16 @@ mod tests {
         let cases = [
             (Ruc, "2010007097", "a RUC has 11 digits"),
             (Ruc, "20100070971", "the RUC check digit does not match"),
-            (
-                Ruc,
-                "30100070970",
-                "a RUC must start with 10, 15, 16, 17 or 20",
-            ),
+            (Ruc, "30100070970", "a RUC must start with 10, 15, 16, 17 or 20"),
             (Dni, "abc", "a DNI may only contain digits"),
             (Rut, "12345678-4", "the RUT check digit does not match"),
             (Rut, "1A-5", "a RUT has only digits before the check digit"),
-            (
-                Rut,
-                "123456789-2",
-                "a RUT has 1 to 8 digits before the check digit",
-            ),
+            (Rut, "123456789-2", "a RUT has 1 to 8 digits before the check digit"),
             (Ci, "LP 1234567", "a CI must start with digits"),
             (Ci, "1234", "a CI has 5 to 10 digits"),
             (Nit, "", "the NIT is empty"),
-            (
-                Passport,
-                "AB-1234",
-                "the passport number contains invalid characters",
-            ),
-            (
-                Passport,
-                "AB1",
-                "a passport number has 5 to 20 letters or digits",
-            ),
+            (Passport, "AB-1234", "the passport number contains invalid characters"),
+            (Passport, "AB1", "a passport number has 5 to 20 letters or digits"),
             (Other, "a\u{0}", "the tax id contains invalid characters"),
         ];
         for (kind, input, want) in cases {
@@ -641,20 +582,13 @@ mod tests {
         use serde::de::IntoDeserializer;
         use serde::de::value::{Error, StrDeserializer};
         let names = TaxIdType::ALL.map(TaxIdType::as_str);
-        assert_eq!(
-            names,
-            ["ruc", "dni", "rut", "ci", "nit", "passport", "other"]
-        );
+        assert_eq!(names, ["ruc", "dni", "rut", "ci", "nit", "passport", "other"]);
         for t in TaxIdType::ALL {
             assert_eq!(TaxIdType::parse(t.as_str()), Some(t), "round trip {t}");
             let de: StrDeserializer<'_, Error> = t.as_str().into_deserializer();
             assert_eq!(TaxIdType::deserialize(de), Ok(t), "serde wire name of {t}");
         }
-        assert_eq!(
-            TaxIdType::parse(" RUC "),
-            Some(Ruc),
-            "case and spaces ignored"
-        );
+        assert_eq!(TaxIdType::parse(" RUC "), Some(Ruc), "case and spaces ignored");
         assert_eq!(TaxIdType::parse("cuit"), None, "unknown type");
         assert_eq!(TaxIdType::parse(""), None, "empty");
     }

@@ -39,14 +39,9 @@ impl UsersApi {
         page_size: Query<Option<i64>>,
     ) -> ApiResult<JsonOut<Page<UserView>>> {
         let request = PageRequest::parse(page.0, page_size.0)?;
-        let filter = UserFilter {
-            search: search.0.filter(|s| !s.trim().is_empty()),
-            role: role.0,
-            active: active.0,
-        };
+        let filter = UserFilter { search: search.0.filter(|s| !s.trim().is_empty()), role: role.0, active: active.0 };
         let mut db = state.db.tenants.acquire(&user.tenant.schema).await?;
-        let (count, users) =
-            repo::list(&mut db, &filter, request.limit(), request.offset()).await?;
+        let (count, users) = repo::list(&mut db, &filter, request.limit(), request.offset()).await?;
         let views = users.into_iter().map(UserView::from).collect();
         Ok(JsonOut(Page::new(uri, request, count, views)))
     }
@@ -66,12 +61,7 @@ impl UsersApi {
 
     /// One user.
     #[oai(path = "/:id", method = "get")]
-    async fn get(
-        &self,
-        state: Data<&Arc<AppState>>,
-        user: TenantUser,
-        id: Path<Uuid>,
-    ) -> ApiResult<JsonOut<UserView>> {
+    async fn get(&self, state: Data<&Arc<AppState>>, user: TenantUser, id: Path<Uuid>) -> ApiResult<JsonOut<UserView>> {
         let mut db = state.db.tenants.acquire(&user.tenant.schema).await?;
         Ok(JsonOut(service::get(&mut db, id.0).await?.into()))
     }
@@ -87,19 +77,12 @@ impl UsersApi {
         body: Json<UserUpdate>,
     ) -> ApiResult<JsonOut<UserView>> {
         let db = state.db.tenants.acquire(&user.tenant.schema).await?;
-        Ok(JsonOut(
-            service::update(db, &user.audit(), id.0, &body).await?,
-        ))
+        Ok(JsonOut(service::update(db, &user.audit(), id.0, &body).await?))
     }
 
     /// Delete a user; the last active admin cannot be deleted (409 `last_admin`).
     #[oai(path = "/:id", method = "delete")]
-    async fn delete(
-        &self,
-        state: Data<&Arc<AppState>>,
-        user: TenantUser,
-        id: Path<Uuid>,
-    ) -> ApiResult<Deleted> {
+    async fn delete(&self, state: Data<&Arc<AppState>>, user: TenantUser, id: Path<Uuid>) -> ApiResult<Deleted> {
         let db = state.db.tenants.acquire(&user.tenant.schema).await?;
         if let Some(avatar) = service::delete(db, &user.audit(), id.0).await? {
             state.avatars.remove(user.tenant.id, &avatar).await;

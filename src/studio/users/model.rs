@@ -33,8 +33,7 @@ impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for User {
             email: row.try_get("email")?,
             full_name: row.try_get("full_name")?,
             password_hash: row.try_get("password_hash")?,
-            role: Role::parse(&role)
-                .ok_or_else(|| sqlx::Error::Decode("users.role is invalid".into()))?,
+            role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode("users.role is invalid".into()))?,
             active: row.try_get("active")?,
             phone: row.try_get("phone")?,
             avatar_file: row.try_get("avatar_file")?,

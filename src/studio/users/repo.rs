@@ -19,18 +19,12 @@ macro_rules! select_users {
 
 #[tracing::instrument(skip_all)]
 pub async fn find_by_email(db: &mut TenantDb, email: &str) -> sqlx::Result<Option<User>> {
-    sqlx::query_as(select_users!("WHERE email = $1::citext"))
-        .bind(email)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(select_users!("WHERE email = $1::citext")).bind(email).fetch_optional(db).await
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn find_by_id(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<User>> {
-    sqlx::query_as(select_users!("WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(select_users!("WHERE id = $1")).bind(id).fetch_optional(db).await
 }
 
 /// Filters of the user list.
@@ -50,16 +44,8 @@ macro_rules! user_filter {
 
 /// One page of users in name order, and how many match.
 #[tracing::instrument(skip_all)]
-pub async fn list(
-    db: &mut TenantDb,
-    filter: &UserFilter,
-    limit: i64,
-    offset: i64,
-) -> sqlx::Result<(i64, Vec<User>)> {
-    let search = filter
-        .search
-        .as_ref()
-        .map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
+pub async fn list(db: &mut TenantDb, filter: &UserFilter, limit: i64, offset: i64) -> sqlx::Result<(i64, Vec<User>)> {
+    let search = filter.search.as_ref().map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
     let role = filter.role.map(Role::as_str);
     let count: i64 = sqlx::query_scalar(concat!("SELECT count(*) FROM users ", user_filter!()))
         .bind(search.as_deref())
@@ -67,17 +53,14 @@ pub async fn list(
         .bind(filter.active)
         .fetch_one(&mut *db)
         .await?;
-    let users = sqlx::query_as(select_users!(
-        user_filter!(),
-        " ORDER BY lower(full_name), id LIMIT $4 OFFSET $5"
-    ))
-    .bind(search.as_deref())
-    .bind(role)
-    .bind(filter.active)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&mut *db)
-    .await?;
+    let users = sqlx::query_as(select_users!(user_filter!(), " ORDER BY lower(full_name), id LIMIT $4 OFFSET $5"))
+        .bind(search.as_deref())
+        .bind(role)
+        .bind(filter.active)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *db)
+        .await?;
     Ok((count, users))
 }
 
@@ -93,9 +76,7 @@ pub struct NewUser<'a> {
 const INSERT: &str = "INSERT INTO users (id, email, full_name, password_hash, role, phone) \
                       VALUES ($1, $2, $3, $4, $5, $6)";
 
-fn bind_new<'q>(
-    user: &'q NewUser<'q>,
-) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+fn bind_new<'q>(user: &'q NewUser<'q>) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
     sqlx::query(INSERT)
         .bind(Uuid::now_v7())
         .bind(user.email)
@@ -115,20 +96,14 @@ pub async fn insert(db: &mut TenantDb, user: &NewUser<'_>) -> sqlx::Result<User>
 /// Creates the first admin inside the provisioning transaction, on the schema it has just
 /// created (its search_path is that schema). The one tenant write that cannot use a
 /// [`TenantDb`]: the studio does not exist for the pool until that transaction commits.
-pub async fn insert_first_admin(
-    provisioning_tx: &mut sqlx::PgConnection,
-    user: &NewUser<'_>,
-) -> sqlx::Result<()> {
+pub async fn insert_first_admin(provisioning_tx: &mut sqlx::PgConnection, user: &NewUser<'_>) -> sqlx::Result<()> {
     bind_new(user).execute(provisioning_tx).await?;
     Ok(())
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn record_login(db: &mut TenantDb, id: Uuid) -> sqlx::Result<()> {
-    sqlx::query("UPDATE users SET last_login_at = now() WHERE id = $1")
-        .bind(id)
-        .execute(db)
-        .await?;
+    sqlx::query("UPDATE users SET last_login_at = now() WHERE id = $1").bind(id).execute(db).await?;
     Ok(())
 }
 
@@ -159,12 +134,7 @@ pub async fn update(
 
 /// Sets a user's own name and phone.
 #[tracing::instrument(skip_all)]
-pub async fn update_profile(
-    db: &mut TenantDb,
-    id: Uuid,
-    full_name: &str,
-    phone: Option<&str>,
-) -> sqlx::Result<()> {
+pub async fn update_profile(db: &mut TenantDb, id: Uuid, full_name: &str, phone: Option<&str>) -> sqlx::Result<()> {
     sqlx::query("UPDATE users SET full_name = $2, phone = $3, updated_at = now() WHERE id = $1")
         .bind(id)
         .bind(full_name)
@@ -186,12 +156,7 @@ pub async fn set_password(db: &mut TenantDb, id: Uuid, hash: &str) -> sqlx::Resu
 
 /// Points the user at a new avatar file.
 #[tracing::instrument(skip_all)]
-pub async fn set_avatar(
-    db: &mut TenantDb,
-    id: Uuid,
-    file: &str,
-    content_type: &str,
-) -> sqlx::Result<()> {
+pub async fn set_avatar(db: &mut TenantDb, id: Uuid, file: &str, content_type: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE users SET avatar_file = $2, avatar_content_type = $3, updated_at = now() WHERE id = $1")
         .bind(id)
         .bind(file)
@@ -203,10 +168,7 @@ pub async fn set_avatar(
 
 #[tracing::instrument(skip_all)]
 pub async fn delete(db: &mut TenantDb, id: Uuid) -> sqlx::Result<bool> {
-    let done = sqlx::query("DELETE FROM users WHERE id = $1")
-        .bind(id)
-        .execute(&mut *db)
-        .await?;
+    let done = sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(&mut *db).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -214,9 +176,7 @@ pub async fn delete(db: &mut TenantDb, id: Uuid) -> sqlx::Result<bool> {
 /// once cannot both succeed.
 #[tracing::instrument(skip_all)]
 pub async fn lock_active_admins(db: &mut TenantDb) -> sqlx::Result<Vec<Uuid>> {
-    sqlx::query_scalar(
-        "SELECT id FROM users WHERE role = 'admin' AND active ORDER BY id FOR UPDATE",
-    )
-    .fetch_all(&mut *db)
-    .await
+    sqlx::query_scalar("SELECT id FROM users WHERE role = 'admin' AND active ORDER BY id FOR UPDATE")
+        .fetch_all(&mut *db)
+        .await
 }

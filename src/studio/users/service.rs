@@ -38,9 +38,7 @@ pub async fn create(
     input: &NewUserInput,
 ) -> ApiResult<UserView> {
     let mut checks = Checks::new();
-    let email = checks
-        .email("email", Some(&input.email))
-        .unwrap_or_default();
+    let email = checks.email("email", Some(&input.email)).unwrap_or_default();
     if email.is_empty() {
         checks.fail("email", "is required");
     }
@@ -64,12 +62,7 @@ pub async fn create(
     audit::record(
         &mut db,
         ctx,
-        Entry::new(
-            "user.created",
-            "user",
-            Some(view.id.to_string()),
-            audit::changes(None, Some(&view)),
-        ),
+        Entry::new("user.created", "user", Some(view.id.to_string()), audit::changes(None, Some(&view))),
     )
     .await?;
     db.commit().await?;
@@ -78,71 +71,36 @@ pub async fn create(
 
 /// Applies an admin's changes. Demoting or deactivating the last active admin is refused
 /// (409 `last_admin`); a deactivation revokes every sign-in of the user at once.
-pub async fn update(
-    mut db: TenantDb,
-    ctx: &AuditContext,
-    id: Uuid,
-    patch: &UserUpdate,
-) -> ApiResult<UserView> {
+pub async fn update(mut db: TenantDb, ctx: &AuditContext, id: Uuid, patch: &UserUpdate) -> ApiResult<UserView> {
     let mut checks = Checks::new();
-    let full_name = patch
-        .full_name
-        .as_deref()
-        .map(|n| checks.required("full_name", n, 120));
+    let full_name = patch.full_name.as_deref().map(|n| checks.required("full_name", n, 120));
     let phone = checks.phone("phone", patch.phone.as_deref());
     checks.finish()?;
     db.begin().await?;
     let admins = repo::lock_active_admins(&mut db).await?;
     let before = repo::find_by_id(&mut db, id).await?.ok_or_else(not_found)?;
-    let stops_being_admin =
-        patch.role.is_some_and(|r| r != Role::Admin) || patch.active == Some(false);
+    let stops_being_admin = patch.role.is_some_and(|r| r != Role::Admin) || patch.active == Some(false);
     if stops_being_admin && admins == [id] {
         return Err(last_admin());
     }
-    let after = repo::update(
-        &mut db,
-        id,
-        full_name.as_deref(),
-        patch.role,
-        patch.active,
-        phone.as_deref(),
-    )
-    .await?
-    .ok_or_else(not_found)?;
+    let after = repo::update(&mut db, id, full_name.as_deref(), patch.role, patch.active, phone.as_deref())
+        .await?
+        .ok_or_else(not_found)?;
     let (before, after) = (UserView::from(before), UserView::from(after));
     let entity_id = Some(id.to_string());
     audit::record(
         &mut db,
         ctx,
-        Entry::new(
-            "user.updated",
-            "user",
-            entity_id.clone(),
-            audit::changes(Some(&before), Some(&after)),
-        ),
+        Entry::new("user.updated", "user", entity_id.clone(), audit::changes(Some(&before), Some(&after))),
     )
     .await?;
     if before.role != after.role {
         let change = json!({"before": before.role, "after": after.role});
-        audit::record(
-            &mut db,
-            ctx,
-            Entry::new("user.role_changed", "user", entity_id.clone(), change),
-        )
-        .await?;
+        audit::record(&mut db, ctx, Entry::new("user.role_changed", "user", entity_id.clone(), change)).await?;
     }
     if before.active != after.active {
-        let action = if after.active {
-            "user.activated"
-        } else {
-            "user.deactivated"
-        };
-        audit::record(
-            &mut db,
-            ctx,
-            Entry::new(action, "user", entity_id, json!({})),
-        )
-        .await?;
+        let action = if after.active { "user.activated" } else { "user.deactivated" };
+        audit::record(&mut db, ctx, Entry::new(action, "user", entity_id, json!({}))).await?;
         if !after.active {
             refresh::revoke_subject(&mut db, Store::Tenant, id, None).await?;
         }
@@ -166,12 +124,7 @@ pub async fn delete(mut db: TenantDb, ctx: &AuditContext, id: Uuid) -> ApiResult
     audit::record(
         &mut db,
         ctx,
-        Entry::new(
-            "user.deleted",
-            "user",
-            Some(id.to_string()),
-            audit::changes(Some(&view), None),
-        ),
+        Entry::new("user.deleted", "user", Some(id.to_string()), audit::changes(Some(&view), None)),
     )
     .await?;
     db.commit().await?;
@@ -196,12 +149,7 @@ pub async fn update_profile(
     audit::record(
         &mut db,
         ctx,
-        Entry::new(
-            "user.profile_updated",
-            "user",
-            Some(id.to_string()),
-            audit::changes(Some(&before), Some(&after)),
-        ),
+        Entry::new("user.profile_updated", "user", Some(id.to_string()), audit::changes(Some(&before), Some(&after))),
     )
     .await?;
     db.commit().await?;
@@ -222,14 +170,8 @@ pub async fn change_password(
     if let Err(message) = password::check_policy(new_password, &user.email) {
         return Err(ApiError::invalid("new_password", message));
     }
-    if !passwords
-        .verify(old_password, Some(&user.password_hash))
-        .await
-    {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "old_password",
-            "is not the current password",
-        )]));
+    if !passwords.verify(old_password, Some(&user.password_hash)).await {
+        return Err(ApiError::Validation(vec![FieldError::new("old_password", "is not the current password")]));
     }
     let hash = passwords.hash(new_password).await?;
     db.begin().await?;
@@ -238,12 +180,7 @@ pub async fn change_password(
     audit::record(
         &mut db,
         ctx,
-        Entry::new(
-            "user.password_changed",
-            "user",
-            Some(user.id.to_string()),
-            json!({"sessions_revoked": revoked}),
-        ),
+        Entry::new("user.password_changed", "user", Some(user.id.to_string()), json!({"sessions_revoked": revoked})),
     )
     .await?;
     db.commit().await?;

@@ -15,7 +15,7 @@ use crate::auth::jwt::Subject;
 use crate::auth::refresh::{self, Rotation, Store};
 use crate::auth::{LoginRequest, RefreshRequest, TokenResponse, bad_credentials, bad_refresh};
 use crate::http::json::JsonOut;
-use crate::http::request_context::{ClientIp, RequestId};
+use crate::http::request_context::RequestOrigin;
 use crate::http::responses::{Image, NoContent};
 use crate::http::{ApiError, ApiResult, ApiTags};
 use crate::studio::audit::{self, AuditContext, Entry};
@@ -33,8 +33,8 @@ pub struct AvatarUpload {
     pub file: Upload,
 }
 
-fn anonymous(request_id: &RequestId, ip: &ClientIp) -> AuditContext {
-    AuditContext { actor_id: None, request_id: Some(request_id.0.clone()), ip: ip.0 }
+fn anonymous(origin: &RequestOrigin) -> AuditContext {
+    AuditContext { actor_id: None, request_id: origin.request_id.clone(), ip: origin.ip }
 }
 
 /// An access token for `user` of the studio, paired with the sign-in's refresh token.
@@ -61,13 +61,12 @@ impl AuthApi {
         &self,
         state: Data<&Arc<AppState>>,
         tenant: Data<&RequestTenant>,
-        request_id: Data<&RequestId>,
-        ip: Data<&ClientIp>,
+        origin: RequestOrigin,
         body: Json<LoginRequest>,
     ) -> ApiResult<JsonOut<TokenResponse>> {
         let tenant = tenant.require()?;
         let email = body.email.trim();
-        state.login_guard.check(Some(tenant.id), email, ip.0.0)?;
+        state.login_guard.check(Some(tenant.id), email, origin.ip)?;
         let mut db = state.db.tenants.acquire(&tenant.schema).await?;
         let user = repo::find_by_email(&mut db, email).await?;
         // Verified even when the user does not exist, so both cases take the same time.
@@ -75,7 +74,7 @@ impl AuthApi {
         let user = match user {
             Some(user) if verified && user.active => user,
             other => {
-                state.login_guard.failed(Some(tenant.id), email, ip.0.0);
+                state.login_guard.failed(Some(tenant.id), email, origin.ip);
                 let reason = match &other {
                     None => "unknown_email",
                     Some(u) if !u.active => "inactive",
@@ -88,13 +87,13 @@ impl AuthApi {
                     json!({"email": email, "reason": reason}),
                 );
                 db.begin().await?;
-                audit::record(&mut db, &anonymous(&request_id, &ip), entry).await?;
+                audit::record(&mut db, &anonymous(&origin), entry).await?;
                 db.commit().await?;
                 return Err(bad_credentials());
             }
         };
         state.login_guard.succeeded(Some(tenant.id), email);
-        let ctx = AuditContext { actor_id: Some(user.id), ..anonymous(&request_id, &ip) };
+        let ctx = AuditContext { actor_id: Some(user.id), ..anonymous(&origin) };
         db.begin().await?;
         repo::record_login(&mut db, user.id).await?;
         let session =
@@ -112,8 +111,7 @@ impl AuthApi {
         &self,
         state: Data<&Arc<AppState>>,
         tenant: Data<&RequestTenant>,
-        request_id: Data<&RequestId>,
-        ip: Data<&ClientIp>,
+        origin: RequestOrigin,
         body: Json<RefreshRequest>,
     ) -> ApiResult<JsonOut<TokenResponse>> {
         let tenant = tenant.require()?;
@@ -133,7 +131,7 @@ impl AuthApi {
                 Ok(JsonOut(user_tokens(&state, tenant.id, &user, issued)))
             }
             Rotation::Reused { subject, family } => {
-                let ctx = AuditContext { actor_id: Some(subject), ..anonymous(&request_id, &ip) };
+                let ctx = AuditContext { actor_id: Some(subject), ..anonymous(&origin) };
                 let entry = Entry::new(
                     "auth.refresh_reuse_detected",
                     "user",
@@ -154,15 +152,14 @@ impl AuthApi {
         &self,
         state: Data<&Arc<AppState>>,
         tenant: Data<&RequestTenant>,
-        request_id: Data<&RequestId>,
-        ip: Data<&ClientIp>,
+        origin: RequestOrigin,
         body: Json<RefreshRequest>,
     ) -> ApiResult<NoContent> {
         let tenant = tenant.require()?;
         let mut db = state.db.tenants.acquire(&tenant.schema).await?;
         db.begin().await?;
         if let Some((family, subject)) = refresh::revoke_by_token(&mut db, Store::Tenant, &body.refresh_token).await? {
-            let ctx = AuditContext { actor_id: Some(subject), ..anonymous(&request_id, &ip) };
+            let ctx = AuditContext { actor_id: Some(subject), ..anonymous(&origin) };
             audit::record(
                 &mut db,
                 &ctx,

@@ -13,7 +13,7 @@ use crate::auth::jwt::Subject;
 use crate::auth::refresh::{self, Rotation, Store};
 use crate::auth::{LoginRequest, RefreshRequest, TokenResponse, bad_credentials, bad_refresh, operators};
 use crate::http::json::JsonOut;
-use crate::http::request_context::ClientIp;
+use crate::http::request_context::RequestOrigin;
 use crate::http::responses::NoContent;
 use crate::http::{ApiResult, ApiTags};
 
@@ -31,18 +31,18 @@ impl PlatformAuthApi {
     async fn login(
         &self,
         state: Data<&Arc<AppState>>,
-        ip: Data<&ClientIp>,
+        origin: RequestOrigin,
         body: Json<LoginRequest>,
     ) -> ApiResult<JsonOut<TokenResponse>> {
         let email = body.email.trim();
-        state.login_guard.check(None, email, ip.0.0)?;
+        state.login_guard.check(None, email, origin.ip)?;
         let operator = operators::find_by_email(&state.db.catalog, email).await?;
         let hash = operator.as_ref().map(|o| o.password_hash.as_str());
         let verified = state.passwords.verify(&body.password, hash).await;
         let operator = match operator {
             Some(op) if verified && op.active => op,
             _ => {
-                state.login_guard.failed(None, email, ip.0.0);
+                state.login_guard.failed(None, email, origin.ip);
                 tracing::warn!(operator.email = %email, "operator sign-in failed");
                 return Err(bad_credentials());
             }

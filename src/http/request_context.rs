@@ -110,3 +110,20 @@ impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
         Ok(response)
     }
 }
+
+/// Where a request comes from — its id and client IP — as a handler parameter (for audit
+/// rows and throttling on routes without a signed-in user).
+#[derive(Clone, Debug)]
+pub struct RequestOrigin {
+    pub request_id: Option<Arc<str>>,
+    pub ip: Option<IpAddr>,
+}
+
+impl<'a> poem::FromRequest<'a> for RequestOrigin {
+    async fn from_request(req: &'a Request, _body: &mut poem::RequestBody) -> poem::Result<Self> {
+        Ok(RequestOrigin {
+            request_id: req.data::<RequestId>().map(|r| r.0.clone()),
+            ip: req.data::<ClientIp>().and_then(|c| c.0),
+        })
+    }
+}

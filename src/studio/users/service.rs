@@ -77,12 +77,12 @@ pub async fn update(mut db: TenantDb, ctx: &AuditContext, id: Uuid, patch: &User
     let phone = checks.phone("phone", patch.phone.as_deref());
     checks.finish()?;
     db.begin().await?;
-    let admins = repo::lock_active_admins(&mut db).await?;
-    let before = repo::find_by_id(&mut db, id).await?.ok_or_else(not_found)?;
     let stops_being_admin = patch.role.is_some_and(|r| r != Role::Admin) || patch.active == Some(false);
-    if stops_being_admin && admins == [id] {
+    // Only a change that may remove an admin needs the admins locked.
+    if stops_being_admin && repo::lock_active_admins(&mut db).await? == [id] {
         return Err(last_admin());
     }
+    let before = repo::find_by_id(&mut db, id).await?.ok_or_else(not_found)?;
     let after = repo::update(&mut db, id, full_name.as_deref(), patch.role, patch.active, phone.as_deref())
         .await?
         .ok_or_else(not_found)?;

@@ -176,3 +176,11 @@ fn a_bad_setting_stops_start_up_with_a_message_naming_the_key() {
         assert!(stderr.contains(key), "{var}={value}: the message names {key}: {stderr}");
     }
 }
+
+#[test]
+fn the_openapi_document_is_locked_by_a_snapshot() {
+    // Every change to the API surface shows up in review as a change to this snapshot
+    // (`cargo insta review`, or INSTA_UPDATE=always cargo test, to accept one).
+    let spec: serde_json::Value = serde_json::from_str(&fotostudio::http::openapi().spec()).unwrap();
+    insta::assert_json_snapshot!("openapi", spec);
+}

@@ -29,6 +29,9 @@ pub struct PooledConn {
     pub(crate) maybe_in_transaction: bool,
 }
 
+/// Idle longer than this, a connection is pinged before reuse.
+const IDLE_CHECK_AFTER: Duration = Duration::from_secs(30);
+
 pub struct PgManager {
     options: PgConnectOptions,
     max_lifetime: Duration,
@@ -47,6 +50,11 @@ impl managed::Manager for PgManager {
         // Every tenant schema a backend touches grows its relation cache: bound its lifetime.
         if metrics.age() > self.max_lifetime {
             return Err(RecycleError::message("connection reached its maximum lifetime"));
+        }
+        // A connection idle for a while may have been cut (a database restart, a proxy's
+        // idle timeout): prove it before handing it out. Busy connections skip the round trip.
+        if metrics.last_used() > IDLE_CHECK_AFTER {
+            pc.unclean = true;
         }
         // Normally done already when the handle was dropped (see `clean_up`); this catches a
         // drop that happened outside the runtime.

@@ -202,3 +202,27 @@ async fn session_mode_releases_abandoned_work_at_once() {
 async fn transaction_mode_releases_abandoned_work_at_once() {
     abandoned_work_releases_its_locks_at_once(SearchPathMode::Transaction).await;
 }
+
+#[tokio::test]
+async fn the_pool_heals_after_its_connections_are_killed() {
+    let app = spawn_app().await;
+    let s = app.studio("acme").await;
+    app.as_studio(&s, Method::GET, "/api/clients").send().await.assert(200);
+    // Kill every server connection of this app's database (as a failover or restart would).
+    let mut conn = app.raw().await;
+    sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    // A request on a dead connection answers 503 (never a 500), and the pool replaces it.
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let reply = app.as_studio(&s, Method::GET, "/api/clients").send().await;
+        if reply.status.as_u16() == 503 {
+            assert_eq!(reply.code(), "service_unavailable", "{}", reply.body);
+        }
+        statuses.push(reply.status.as_u16());
+    }
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 503), "{statuses:?}");
+    assert_eq!(statuses.last(), Some(&200), "the pool healed: {statuses:?}");
+}

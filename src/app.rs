@@ -10,12 +10,12 @@ use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use tokio::sync::watch;
 
 use crate::auth::jwt::JwtKeys;
-use crate::auth::login_guard::LoginGuard;
 use crate::auth::password::PasswordHasherConfig;
+use crate::auth::sessions::Sessions;
+use crate::auth::users::avatar::AvatarStore;
 use crate::config::Settings;
 use crate::db::Database;
 use crate::http::rate_limit::RateLimiter;
-use crate::studio::users::avatar::AvatarStore;
 use crate::tenancy::migrations;
 use crate::tenancy::resolve::TenantResolver;
 
@@ -24,12 +24,12 @@ pub struct AppState {
     pub settings: Settings,
     pub db: Database,
     pub resolver: Arc<TenantResolver>,
-    pub jwt: JwtKeys,
-    pub passwords: PasswordHasherConfig,
+    pub jwt: Arc<JwtKeys>,
+    pub passwords: Arc<PasswordHasherConfig>,
+    /// Sign-in, refresh and sign-out of studio users and operators, with their throttle.
+    pub sessions: Sessions,
     /// Self-service sign-ups per client IP.
     pub signup_limiter: RateLimiter<Option<IpAddr>>,
-    /// Sign-in throttling per account and per client IP.
-    pub login_guard: LoginGuard,
     /// Uploaded avatars, one folder per studio.
     pub avatars: AvatarStore,
 }
@@ -39,11 +39,15 @@ impl AppState {
     pub fn new(settings: Settings, db: Database) -> Arc<AppState> {
         let resolver =
             Arc::new(TenantResolver::new(db.catalog.clone(), &settings.tenancy, migrations::required_tenant_version()));
+        let jwt = Arc::new(JwtKeys::new(&settings.auth));
+        let passwords = Arc::new(PasswordHasherConfig::new(&settings.auth));
+        let sessions =
+            Sessions::new(&settings.auth, jwt.clone(), passwords.clone(), db.tenants.clone(), db.catalog.clone());
         Arc::new(AppState {
-            jwt: JwtKeys::new(&settings.auth),
-            passwords: PasswordHasherConfig::new(&settings.auth),
+            jwt,
+            passwords,
+            sessions,
             signup_limiter: RateLimiter::new(5, Duration::from_secs(3600), 100_000),
-            login_guard: LoginGuard::new(&settings.auth),
             avatars: AvatarStore::new(crate::config::project_root().join(&settings.storage.data_dir)),
             resolver,
             settings,
@@ -85,7 +89,7 @@ impl App {
             stop_rx,
         ));
         let grace = Duration::from_secs(self.state.settings.server.shutdown_grace_seconds);
-        let routes = crate::http::routes(self.state.clone());
+        let routes = crate::routes::routes(self.state.clone());
         let result =
             Server::new_with_acceptor(self.acceptor).run_with_graceful_shutdown(routes, shutdown, Some(grace)).await;
         let _ = stop_tx.send(true);

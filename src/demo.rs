@@ -1,11 +1,16 @@
 //! The demo studio `cargo run -- demo` serves: created and seeded on first start, kept after.
 
+use std::sync::Arc;
+
 use crate::app::AppState;
+use crate::auth::extract::TenantUser;
 use crate::auth::operators;
+use crate::auth::roles::Role;
+use crate::auth::users::repo as users;
 use crate::http::ApiError;
 use crate::studio::clients::model::{ClientInput, ClientKind};
 use crate::studio::clients::service;
-use crate::studio::clients::tax_id::TaxIdType;
+use crate::studio::tax_id::TaxIdType;
 use crate::tenancy::catalog;
 use crate::tenancy::provision::{self, AdminInput, ProvisionRequest};
 
@@ -49,6 +54,10 @@ pub async fn ensure_demo_studio(state: &AppState) -> Result<(), Box<dyn std::err
             provision::provision(&state.db.catalog, &state.passwords, &state.settings.provisioning, &request)
                 .await
                 .map_err(describe)?;
+        let mut db = state.db.tenants.acquire(&tenant.schema).await?;
+        let admin = users::find_by_email(&mut db, ADMIN_EMAIL).await?.ok_or("the demo admin is missing")?;
+        drop(db);
+        let admin = TenantUser::acting_as(admin.id, Role::Admin, Arc::new(tenant), state.db.tenants.clone());
         for (kind, name, tax_type, tax_number, phone) in CLIENTS {
             let input = ClientInput {
                 kind: *kind,
@@ -62,8 +71,7 @@ pub async fn ensure_demo_studio(state: &AppState) -> Result<(), Box<dyn std::err
                 contact_name: (*kind == ClientKind::School).then(|| "Dirección".to_owned()),
                 contact_role: (*kind == ClientKind::School).then(|| "Director(a)".to_owned()),
             };
-            let db = state.db.tenants.acquire(&tenant.schema).await.map_err(describe)?;
-            service::create(db, &Default::default(), &input).await.map_err(describe)?;
+            service::create(&admin, &input).await.map_err(describe)?;
         }
     }
     let server = &state.settings.server;
@@ -85,5 +93,5 @@ pub async fn ensure_demo_studio(state: &AppState) -> Result<(), Box<dyn std::err
 }
 
 fn describe(e: ApiError) -> Box<dyn std::error::Error> {
-    crate::cli::api_message(e)
+    e.plain_message().into()
 }

@@ -12,13 +12,13 @@ use poem_openapi::registry::{MetaSecurityScheme, Registry};
 use poem_openapi::{ApiExtractor, ApiExtractorType, ExtractParamOptions};
 use uuid::Uuid;
 
-use crate::app::AppState;
-use crate::auth::jwt::{PLATFORM_AUDIENCE, TENANT_AUDIENCE};
+use crate::audit::AuditContext;
+use crate::auth::jwt::{JwtKeys, PLATFORM_AUDIENCE, TENANT_AUDIENCE};
 use crate::auth::permissions::{self, Permission};
 use crate::auth::roles::Role;
+use crate::db::{TenantDb, TenantPool};
 use crate::http::ApiError;
 use crate::http::request_context::{ClientIp, RequestId};
-use crate::studio::audit::AuditContext;
 use crate::tenancy::model::Tenant;
 use crate::tenancy::resolve::RequestTenant;
 
@@ -62,8 +62,9 @@ fn bearer(req: &Request) -> Result<&str, ApiError> {
     }
 }
 
-fn state(req: &Request) -> Result<&Arc<AppState>, ApiError> {
-    req.data::<Arc<AppState>>().ok_or_else(|| ApiError::internal("application state missing from request"))
+/// Data the route table puts on every request; missing only if the table is miswired.
+fn data<T: Send + Sync + 'static>(req: &Request) -> Result<&T, ApiError> {
+    req.data::<T>().ok_or_else(|| ApiError::internal(format!("{} missing from request", std::any::type_name::<T>())))
 }
 
 fn register_bearer(registry: &mut Registry, name: &'static str, description: &'static str) {
@@ -83,7 +84,9 @@ fn register_bearer(registry: &mut Registry, name: &'static str, description: &'s
 }
 
 /// A signed-in user of the tenant this request resolved to, already checked against the
-/// permission table for the route being called.
+/// permission table for the route being called. It carries its studio's database: business
+/// code reaches the studio's tables through [`db`](TenantUser::db) and
+/// [`begin`](TenantUser::begin), and nothing else.
 #[derive(Debug, Clone)]
 pub struct TenantUser {
     pub user_id: Uuid,
@@ -91,14 +94,40 @@ pub struct TenantUser {
     pub tenant: Arc<Tenant>,
     /// The refresh family of the sign-in the access token came from.
     pub family: Option<Uuid>,
-    pub request_id: Option<Arc<str>>,
-    pub ip: Option<IpAddr>,
+    audit: AuditContext,
+    pool: TenantPool,
 }
 
 impl TenantUser {
-    /// Who did what, from where, for the audit trail.
-    pub fn audit(&self) -> AuditContext {
-        AuditContext { actor_id: Some(self.user_id), request_id: self.request_id.clone(), ip: self.ip }
+    /// A caller inside the process acting as `user_id` of `tenant` (the demo's seeding): the
+    /// same services, rules and audit trail as a request, without a token.
+    pub fn acting_as(user_id: Uuid, role: Role, tenant: Arc<Tenant>, pool: TenantPool) -> TenantUser {
+        let audit = AuditContext { actor_id: Some(user_id), request_id: None, ip: None };
+        TenantUser { user_id, role, tenant, family: None, audit, pool }
+    }
+
+    /// A handle on this user's studio's schema, for reads (and for writes that bracket
+    /// themselves with `begin`/`commit`).
+    pub async fn db(&self) -> Result<TenantDb, sqlx::Error> {
+        self.pool.acquire(&self.tenant.schema).await
+    }
+
+    /// A handle on this user's studio's schema with a transaction open: the unit of work of
+    /// a write. Dropped without `commit`, it rolls back.
+    pub async fn begin(&self) -> Result<TenantDb, sqlx::Error> {
+        let mut db = self.db().await?;
+        db.begin().await?;
+        Ok(db)
+    }
+
+    /// Who does what, from where, for the audit trail.
+    pub fn audit(&self) -> &AuditContext {
+        &self.audit
+    }
+
+    /// The client's IP (sign-in throttling).
+    pub fn ip(&self) -> Option<IpAddr> {
+        self.audit.ip
     }
 
     /// Whether the permission table lets this user's role do `permission` (for checks finer
@@ -114,7 +143,7 @@ impl TenantUser {
             .require()?;
         let token = bearer(req)?;
         let invalid = || ApiError::Unauthorized("invalid or expired token".to_owned());
-        let claims = state(req)?.jwt.verify(token, TENANT_AUDIENCE).ok_or_else(invalid)?;
+        let claims = data::<Arc<JwtKeys>>(req)?.verify(token, TENANT_AUDIENCE).ok_or_else(invalid)?;
         if claims.tid != Some(tenant.id) {
             return Err(ApiError::Unauthorized("this token belongs to another studio".to_owned()));
         }
@@ -134,8 +163,12 @@ impl TenantUser {
             role,
             tenant,
             family: claims.fam,
-            request_id: req.data::<RequestId>().map(|r| r.0.clone()),
-            ip: req.data::<ClientIp>().and_then(|c| c.0),
+            audit: AuditContext {
+                actor_id: Some(claims.sub),
+                request_id: req.data::<RequestId>().map(|r| r.0.clone()),
+                ip: req.data::<ClientIp>().and_then(|c| c.0),
+            },
+            pool: data::<TenantPool>(req)?.clone(),
         })
     }
 }
@@ -151,8 +184,7 @@ pub struct PlatformOperator {
 impl PlatformOperator {
     async fn authenticate(req: &Request) -> Result<PlatformOperator, ApiError> {
         let token = bearer(req)?;
-        let claims = state(req)?
-            .jwt
+        let claims = data::<Arc<JwtKeys>>(req)?
             .verify(token, PLATFORM_AUDIENCE)
             .filter(|c| c.tid.is_none() && c.scope == "platform")
             .ok_or_else(|| ApiError::Unauthorized("invalid or expired operator token".to_owned()))?;

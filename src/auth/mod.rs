@@ -11,6 +11,8 @@ pub mod permissions;
 pub mod platform_api;
 pub mod refresh;
 pub mod roles;
+pub mod sessions;
+pub mod users;
 
 use poem_openapi::Object;
 

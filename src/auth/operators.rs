@@ -25,8 +25,8 @@ pub async fn find_by_email(db: &PgPool, email: &str) -> sqlx::Result<Option<Oper
     .await
 }
 
-pub async fn record_login(db: &PgPool, id: Uuid) -> sqlx::Result<()> {
-    sqlx::query("UPDATE public.operators SET last_login_at = now() WHERE id = $1").bind(id).execute(db).await?;
+pub async fn record_login(conn: &mut sqlx::PgConnection, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query("UPDATE public.operators SET last_login_at = now() WHERE id = $1").bind(id).execute(conn).await?;
     Ok(())
 }
 
@@ -39,7 +39,7 @@ pub async fn create(
     full_name: &str,
 ) -> Result<Uuid, ApiError> {
     let email = email.trim();
-    if !crate::studio::fields::looks_like_email(email) {
+    if !crate::http::fields::looks_like_email(email) {
         return Err(ApiError::invalid("email", "is not a valid email address"));
     }
     password::check_policy(password, email).map_err(|m| ApiError::invalid("password", m))?;

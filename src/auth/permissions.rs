@@ -23,6 +23,10 @@ pub enum Permission {
     ReadClients,
     WriteClients,
     DeleteClients,
+    ReadContracts,
+    /// Create, replace and move contracts along their workflow.
+    WriteContracts,
+    DeleteContracts,
 }
 
 use Permission::*;
@@ -35,6 +39,10 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     (ReadClients, &[Admin, Manager, Accountant, Staff]),
     (WriteClients, &[Admin, Manager, Staff]),
     (DeleteClients, &[Admin]),
+    // Staff read contracts (picture days are run from them); accountants read what they bill.
+    (ReadContracts, &[Admin, Manager, Accountant, Staff]),
+    (WriteContracts, &[Admin, Manager]),
+    (DeleteContracts, &[Admin]),
 ];
 
 /// Every tenant route (method, poem path pattern) and the permission it needs.
@@ -56,6 +64,13 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("POST", "/api/clients", WriteClients),
     ("PUT", "/api/clients/:id", WriteClients),
     ("DELETE", "/api/clients/:id", DeleteClients),
+    ("GET", "/api/contracts", ReadContracts),
+    ("GET", "/api/contracts/expiring", ReadContracts),
+    ("GET", "/api/contracts/:id", ReadContracts),
+    ("POST", "/api/contracts", WriteContracts),
+    ("PUT", "/api/contracts/:id", WriteContracts),
+    ("POST", "/api/contracts/:id/status", WriteContracts),
+    ("DELETE", "/api/contracts/:id", DeleteContracts),
 ];
 
 /// Whether `role` has `permission`. A permission missing from the matrix is denied.

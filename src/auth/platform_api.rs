@@ -9,20 +9,14 @@ use poem_openapi::OpenApi;
 use poem_openapi::payload::Json;
 
 use crate::app::AppState;
-use crate::auth::jwt::Subject;
-use crate::auth::refresh::{self, Rotation, Store};
-use crate::auth::{LoginRequest, RefreshRequest, TokenResponse, bad_credentials, bad_refresh, operators};
+use crate::auth::{LoginRequest, RefreshRequest, TokenResponse};
+use crate::http::ApiResult;
 use crate::http::json::JsonOut;
 use crate::http::request_context::RequestOrigin;
 use crate::http::responses::NoContent;
-use crate::http::{ApiResult, ApiTags};
+use crate::routes::ApiTags;
 
 pub struct PlatformAuthApi;
-
-fn operator_token(state: &AppState, id: uuid::Uuid, session: refresh::Issued) -> TokenResponse {
-    let access = state.jwt.issue(Subject { id, tenant: None, role: "operator", family: Some(session.family) });
-    TokenResponse::new(access, session)
-}
 
 #[OpenApi(prefix_path = "/api/platform/auth", tag = "ApiTags::PlatformAuth")]
 impl PlatformAuthApi {
@@ -34,25 +28,7 @@ impl PlatformAuthApi {
         origin: RequestOrigin,
         body: Json<LoginRequest>,
     ) -> ApiResult<JsonOut<TokenResponse>> {
-        let email = body.email.trim();
-        state.login_guard.check(None, email, origin.ip)?;
-        let operator = operators::find_by_email(&state.db.catalog, email).await?;
-        let hash = operator.as_ref().map(|o| o.password_hash.as_str());
-        let verified = state.passwords.verify(&body.password, hash).await;
-        let operator = match operator {
-            Some(op) if verified && op.active => op,
-            _ => {
-                state.login_guard.failed(None, email, origin.ip);
-                tracing::warn!(operator.email = %email, "operator sign-in failed");
-                return Err(bad_credentials());
-            }
-        };
-        state.login_guard.succeeded(None, email);
-        operators::record_login(&state.db.catalog, operator.id).await?;
-        let mut conn = state.db.catalog.acquire().await?;
-        let ttl = state.settings.auth.refresh_token_ttl_seconds;
-        let session = refresh::start_family(&mut *conn, Store::Platform, operator.id, ttl).await?;
-        Ok(JsonOut(operator_token(&state, operator.id, session)))
+        Ok(JsonOut(state.sessions.operator_login(&origin, &body.email, &body.password).await?))
     }
 
     /// Exchange an operator's refresh token for a new pair (used once; reuse revokes the
@@ -63,33 +39,13 @@ impl PlatformAuthApi {
         state: Data<&Arc<AppState>>,
         body: Json<RefreshRequest>,
     ) -> ApiResult<JsonOut<TokenResponse>> {
-        let mut tx = state.db.catalog.begin().await?;
-        let ttl = state.settings.auth.refresh_token_ttl_seconds;
-        let rotation = refresh::rotate(&mut *tx, Store::Platform, &body.refresh_token, ttl).await?;
-        match rotation {
-            Rotation::Rotated { subject, issued } => {
-                if !operators::is_active(&mut tx, subject).await? {
-                    refresh::revoke_family(&mut *tx, Store::Platform, issued.family).await?;
-                    tx.commit().await?;
-                    return Err(bad_refresh());
-                }
-                tx.commit().await?;
-                Ok(JsonOut(operator_token(&state, subject, issued)))
-            }
-            Rotation::Reused { subject, family } => {
-                tracing::warn!(operator.id = %subject, %family, "operator refresh token reused: sign-in revoked");
-                tx.commit().await?;
-                Err(bad_refresh())
-            }
-            Rotation::Invalid => Err(bad_refresh()),
-        }
+        Ok(JsonOut(state.sessions.operator_refresh(&body.refresh_token).await?))
     }
 
     /// Sign out: revokes the refresh token and its sign-in. Always 204.
     #[oai(path = "/logout", method = "post")]
     async fn logout(&self, state: Data<&Arc<AppState>>, body: Json<RefreshRequest>) -> ApiResult<NoContent> {
-        let mut conn = state.db.catalog.acquire().await?;
-        refresh::revoke_by_token(&mut *conn, Store::Platform, &body.refresh_token).await?;
+        state.sessions.operator_logout(&body.refresh_token).await?;
         Ok(NoContent::Done)
     }
 }

@@ -3,8 +3,9 @@
 use poem_openapi::Enum;
 
 /// A studio user's role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Enum, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Enum, serde::Serialize, serde::Deserialize, sqlx::Type)]
 #[oai(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Everything, including users and configuration.

@@ -197,8 +197,8 @@ async fn seed(state: &AppState, schema: &SchemaName, clients: usize) -> Result<(
 /// on a pool pinned to one schema — no tenant resolution, no search_path switching.
 fn baseline_route(state: Arc<AppState>, pool: TenantPool, schema: SchemaName) -> impl poem::Endpoint {
     use fotostudio::http::pagination::{Page, PageRequest};
-    use fotostudio::studio::clients::repo::ClientFilter;
-    use fotostudio::studio::clients::service;
+    use fotostudio::studio::clients::model::ClientFilter;
+    use fotostudio::studio::clients::repo;
     let handler = poem::endpoint::make(move |req: poem::Request| {
         let state = state.clone();
         let pool = pool.clone();
@@ -215,9 +215,10 @@ fn baseline_route(state: Arc<AppState>, pool: TenantPool, schema: SchemaName) ->
                 .verify(token, fotostudio::auth::jwt::TENANT_AUDIENCE)
                 .ok_or_else(|| fotostudio::http::ApiError::Unauthorized("invalid token".into()))?;
             let request = PageRequest::parse(None, None)?;
-            let mut db = pool.acquire(&schema).await?;
-            let (count, clients) =
-                service::list(&mut db, &ClientFilter::default(), request.limit(), request.offset()).await?;
+            let mut db = pool.acquire(&schema).await.map_err(fotostudio::http::ApiError::from)?;
+            let (count, clients) = repo::list(&mut db, &ClientFilter::default(), request.window())
+                .await
+                .map_err(fotostudio::http::ApiError::from)?;
             let page = Page::new(req.uri(), request, count, clients);
             Ok::<_, poem::Error>(poem::web::Json(page))
         }

@@ -86,8 +86,8 @@ pub enum TenantsCommand {
     },
     /// List studios.
     List {
-        #[arg(long)]
-        status: Option<String>,
+        #[arg(long, value_enum)]
+        status: Option<crate::tenancy::model::TenantStatus>,
     },
     /// Suspend a studio (its requests answer 403 within a second on every instance).
     Suspend { slug: String },
@@ -241,12 +241,7 @@ async fn serve(state: Arc<AppState>) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// An API error as one line for the terminal (internal causes included: this is the operator).
+/// An API error as a CLI message.
 pub fn api_message(e: crate::http::ApiError) -> Box<dyn std::error::Error> {
-    if let crate::http::ApiError::Internal(cause) = &e {
-        return cause.clone().into();
-    }
-    let problem = e.problem();
-    let fields: Vec<String> = problem.errors.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
-    if fields.is_empty() { problem.detail.into() } else { fields.join("; ").into() }
+    e.plain_message().into()
 }

@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+use crate::db::Window;
+
 use super::{CliResult, TenantsCommand, api_message};
 use crate::config::Settings;
 use crate::db::Database;
@@ -38,12 +40,8 @@ pub(super) async fn run(command: TenantsCommand, settings: &Settings, database: 
             Ok(ExitCode::SUCCESS)
         }
         TenantsCommand::List { status } => {
-            let status = match status.as_deref() {
-                Some(s) => Some(TenantStatus::parse(s).ok_or_else(|| format!("unknown status {s}"))?),
-                None => None,
-            };
             let filter = catalog::TenantFilter { status, search: None };
-            let (count, tenants) = catalog::list(pool, &filter, i64::MAX, 0).await?;
+            let (count, tenants) = catalog::list(pool, &filter, Window { limit: i64::MAX, offset: 0 }).await?;
             println!("{:<40} {:<12} {:>7}  NAME", "SLUG", "STATUS", "VERSION");
             for t in &tenants {
                 println!("{:<40} {:<12} {:>7}  {}", t.slug, t.status.as_str(), t.schema_version, t.name);

@@ -1,6 +1,7 @@
 //! Database access: the catalog pool (shared schema), the tenant pool and its scoped handle,
 //! refinery's driver over sqlx, and the private PostgreSQL cluster used when no URL is set.
 
+pub mod list;
 pub mod local_pg;
 pub mod migrate_driver;
 pub mod schema_name;
@@ -14,6 +15,7 @@ use std::time::Duration;
 use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
+pub use list::{ListQuery, Window, escape_like};
 pub use schema_name::SchemaName;
 pub use tenant_db::TenantDb;
 pub use tenant_pool::TenantPool;

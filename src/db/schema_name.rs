@@ -35,6 +35,15 @@ impl SchemaName {
     }
 }
 
+/// Decoding a stored name (`#[sqlx(try_from = "String")]`): a corrupt one is an error.
+impl TryFrom<String> for SchemaName {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<SchemaName, String> {
+        SchemaName::parse(&name).ok_or_else(|| format!("{name:?} is not a tenant schema name"))
+    }
+}
+
 impl fmt::Debug for SchemaName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -69,6 +69,12 @@ pub struct TenantPool {
     mode: SearchPathMode,
 }
 
+impl std::fmt::Debug for TenantPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TenantPool").field("status", &self.pool.status()).field("mode", &self.mode).finish()
+    }
+}
+
 impl TenantPool {
     pub fn new(
         options: PgConnectOptions,
@@ -90,8 +96,8 @@ impl TenantPool {
 
     /// A handle on `schema` with its search_path in force. This is the only way to a
     /// tenant's tables: there is no other pool that business code can reach.
-    pub async fn acquire(&self, schema: &SchemaName) -> Result<TenantDb, crate::http::ApiError> {
-        let mut obj = self.pool.get().await?;
+    pub async fn acquire(&self, schema: &SchemaName) -> Result<TenantDb, sqlx::Error> {
+        let mut obj = self.pool.get().await.map_err(pool_error)?;
         let in_transaction = match self.mode {
             SearchPathMode::Session => {
                 if obj.session_path.as_ref() != Some(schema) {
@@ -116,6 +122,19 @@ impl TenantPool {
 
     pub fn close(&self) {
         self.pool.close();
+    }
+}
+
+/// The pool's own failures in sqlx's terms, so every database failure reaches the HTTP layer
+/// as one error type (and is answered there, in one place).
+fn pool_error(err: managed::PoolError<sqlx::Error>) -> sqlx::Error {
+    match err {
+        managed::PoolError::Backend(e) => e,
+        managed::PoolError::Closed => sqlx::Error::PoolClosed,
+        other => {
+            tracing::warn!(error = %other, "no tenant database connection available");
+            sqlx::Error::PoolTimedOut
+        }
     }
 }
 

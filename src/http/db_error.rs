@@ -4,19 +4,29 @@
 
 use crate::http::error::{ApiError, FieldError};
 
-/// Named constraints that map to an input field, with the message a client sees.
-/// A constraint that is not listed still maps to a sensible status, without a field.
-const CONSTRAINT_FIELDS: &[(&str, &str, &str)] = &[
-    ("clients_tax_id_key", "tax_id_number", "a client with this tax id already exists"),
-    ("users_email_key", "email", "a user with this email already exists"),
-    ("tenants_slug_key", "slug", "a studio with this slug already exists"),
-    ("tenant_domains_pkey", "domain", "this domain is already assigned to a studio"),
-    ("operators_email_key", "email", "an operator with this email already exists"),
-];
-
-fn constraint_field(constraint: Option<&str>) -> Option<(&'static str, &'static str)> {
-    let name = constraint?;
-    CONSTRAINT_FIELDS.iter().find(|(c, _, _)| *c == name).map(|(_, field, message)| (*field, *message))
+/// Maps a violation of the constraint named `constraint` to an error on `field`, where the
+/// write happens (`.map_err(on_constraint("clients_tax_id_key", "tax_id_number", "..."))`):
+/// a unique violation is a 409 naming the field, any other violation of it a 422 on the field.
+/// Every other error is classified as usual.
+pub fn on_constraint(
+    constraint: &'static str,
+    field: &'static str,
+    message: &'static str,
+) -> impl FnOnce(sqlx::Error) -> ApiError {
+    move |err| {
+        let Some(db) = err.as_database_error().filter(|db| db.constraint() == Some(constraint)) else {
+            return err.into();
+        };
+        if db.code().as_deref() == Some("23505") {
+            ApiError::Conflict {
+                code: "conflict",
+                detail: message.to_owned(),
+                errors: vec![FieldError::new(field, message)],
+            }
+        } else {
+            ApiError::invalid(field, message)
+        }
+    }
 }
 
 /// Whether an error means the connection itself is unusable (and should not be reused).
@@ -49,16 +59,9 @@ impl From<sqlx::Error> for ApiError {
             return ApiError::internal(err);
         };
         let sqlstate = db.code().map(|c| c.into_owned()).unwrap_or_default();
-        let field = constraint_field(db.constraint());
         match sqlstate.as_str() {
             // unique_violation
-            "23505" => {
-                let (detail, errors) = match field {
-                    Some((field, message)) => (message.to_owned(), vec![FieldError::new(field, message)]),
-                    None => ("a record with these values already exists".to_owned(), vec![]),
-                };
-                ApiError::Conflict { code: "conflict", detail, errors }
-            }
+            "23505" => ApiError::conflict("a record with these values already exists"),
             // foreign_key_violation: deleting something still referenced is a conflict;
             // pointing at something that does not exist is a bad field.
             "23503" => {
@@ -67,17 +70,11 @@ impl From<sqlx::Error> for ApiError {
                 if still_referenced {
                     ApiError::conflict("the record is still referenced by other records")
                 } else {
-                    ApiError::invalid(
-                        field.map(|f| f.0).unwrap_or("reference"),
-                        "refers to a record that does not exist",
-                    )
+                    ApiError::invalid("reference", "refers to a record that does not exist")
                 }
             }
             // check_violation, not_null_violation
-            "23514" | "23502" => ApiError::invalid(
-                field.map(|f| f.0).unwrap_or("body"),
-                field.map(|f| f.1).unwrap_or("a value breaks a rule of this record"),
-            ),
+            "23514" | "23502" => ApiError::invalid("body", "a value breaks a rule of this record"),
             // exclusion_violation
             "23P01" => ApiError::Conflict {
                 code: "schedule_conflict",
@@ -99,22 +96,6 @@ impl From<sqlx::Error> for ApiError {
                 retry_after_seconds: 2,
             },
             _ => ApiError::internal(err),
-        }
-    }
-}
-
-impl From<deadpool::managed::PoolError<sqlx::Error>> for ApiError {
-    fn from(err: deadpool::managed::PoolError<sqlx::Error>) -> Self {
-        match err {
-            deadpool::managed::PoolError::Backend(e) => e.into(),
-            other => {
-                tracing::warn!(error = %other, "no database connection available");
-                ApiError::Unavailable {
-                    code: "service_unavailable",
-                    detail: "the database is unavailable; try again shortly".to_owned(),
-                    retry_after_seconds: 2,
-                }
-            }
         }
     }
 }

@@ -49,6 +49,11 @@ pub struct Problem {
     #[oai(skip_serializing_if_is_empty)]
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For some conflicts, what a program needs to act on them: `{"from", "to"}` for
+    /// `invalid_transition`, ...
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<serde_json::Value>,
 }
 
 /// Every failure an API handler can answer with.
@@ -72,6 +77,9 @@ pub enum ApiError {
     /// 409 with a specific code (`conflict`, `schedule_conflict`, ...), optionally naming fields.
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String, errors: Vec<FieldError> },
+    /// 409 with machine-readable context (`{"from", "to"}` of an `invalid_transition`, ...).
+    #[error("{detail}")]
+    ConflictWith { code: &'static str, detail: String, context: serde_json::Value },
     /// 413: the body is over the configured limit.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -123,7 +131,9 @@ impl ApiError {
             Unauthorized(detail) => (StatusCode::UNAUTHORIZED, "unauthorized", detail.clone()),
             Forbidden { code, detail } => (StatusCode::FORBIDDEN, code, detail.clone()),
             NotFound { code, detail } => (StatusCode::NOT_FOUND, code, detail.clone()),
-            Conflict { code, detail, .. } => (StatusCode::CONFLICT, code, detail.clone()),
+            Conflict { code, detail, .. } | ConflictWith { code, detail, .. } => {
+                (StatusCode::CONFLICT, code, detail.clone())
+            }
             PayloadTooLarge(detail) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", detail.clone()),
             TooManyRequests { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "too many attempts; try again later".to_owned())
@@ -146,6 +156,17 @@ impl ApiError {
         }
     }
 
+    /// The error as one line for a person at a terminal: the internal cause, the offending
+    /// fields, or the detail.
+    pub fn plain_message(&self) -> String {
+        if let ApiError::Internal(cause) = self {
+            return cause.clone();
+        }
+        let problem = self.problem();
+        let fields: Vec<String> = problem.errors.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
+        if fields.is_empty() { problem.detail } else { fields.join("; ") }
+    }
+
     /// The problem document this error renders as.
     pub fn problem(&self) -> Problem {
         let (status, code, detail) = self.parts();
@@ -153,7 +174,11 @@ impl ApiError {
             ApiError::Validation(errors) | ApiError::Conflict { errors, .. } => errors.clone(),
             _ => Vec::new(),
         };
-        problem(status, code, detail, errors)
+        let mut problem = problem(status, code, detail, errors);
+        if let ApiError::ConflictWith { context, .. } = self {
+            problem.context = Some(context.clone());
+        }
+        problem
     }
 }
 
@@ -167,6 +192,7 @@ pub fn problem(status: StatusCode, code: &str, detail: String, errors: Vec<Field
         code: code.to_owned(),
         request_id: request_context::current_request_id(),
         errors,
+        context: None,
     }
 }
 

@@ -5,7 +5,9 @@ use poem::http::Uri;
 use poem_openapi::Object;
 use poem_openapi::types::{ParseFromJSON, ToJSON};
 
+use crate::db::Window;
 use crate::http::error::{ApiError, ApiResult, FieldError};
+use crate::http::json::JsonOut;
 
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
 pub const MAX_PAGE_SIZE: u32 = 100;
@@ -40,12 +42,31 @@ impl PageRequest {
         if errors.is_empty() { Ok(PageRequest { page, page_size }) } else { Err(ApiError::Validation(errors)) }
     }
 
-    pub fn limit(&self) -> i64 {
-        self.page_size as i64
+    /// The rows this page covers.
+    pub fn window(&self) -> Window {
+        Window { limit: self.page_size as i64, offset: (self.page as i64 - 1) * self.page_size as i64 }
+    }
+}
+
+/// A list request as a handler sees it: the validated page and the URI its links keep.
+pub struct Paging<'a> {
+    uri: &'a Uri,
+    request: PageRequest,
+}
+
+impl<'a> Paging<'a> {
+    /// Validates `?page=&page_size=` (422 naming the parameter when out of range).
+    pub fn new(uri: &'a Uri, page: Option<i64>, page_size: Option<i64>) -> ApiResult<Paging<'a>> {
+        Ok(Paging { uri, request: PageRequest::parse(page, page_size)? })
     }
 
-    pub fn offset(&self) -> i64 {
-        (self.page as i64 - 1) * self.page_size as i64
+    pub fn window(&self) -> Window {
+        self.request.window()
+    }
+
+    /// The answer: the rows found and the total count, with links to the pages around.
+    pub fn answer<T: ParseFromJSON + ToJSON>(&self, (count, results): (i64, Vec<T>)) -> JsonOut<Page<T>> {
+        JsonOut(Page::new(self.uri, self.request, count, results))
     }
 }
 

@@ -13,6 +13,12 @@ pub enum Created<T: ParseFromJSON + ToJSON + serde::Serialize + Send + Sync> {
     Created(JsonOut<T>),
 }
 
+impl<T: ParseFromJSON + ToJSON + serde::Serialize + Send + Sync> Created<T> {
+    pub fn new(created: T) -> Created<T> {
+        Created::Created(JsonOut(created))
+    }
+}
+
 /// 204 after a delete.
 #[derive(ApiResponse)]
 pub enum Deleted {

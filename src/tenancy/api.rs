@@ -15,11 +15,13 @@ use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::auth::extract::{PlatformOperator, TenantUser};
+use crate::http::db_error::on_constraint;
+use crate::http::fields::Checks;
 use crate::http::json::JsonOut;
-use crate::http::pagination::{Page, PageRequest};
+use crate::http::pagination::{Page, Paging};
 use crate::http::responses::{Created, Deleted};
-use crate::http::{ApiError, ApiResult, ApiTags};
-use crate::studio::fields::Checks;
+use crate::http::{ApiError, ApiResult};
+use crate::routes::ApiTags;
 use crate::tenancy::catalog::{self, TenantChanges, TenantFilter};
 use crate::tenancy::model::{Tenant, TenantStatus};
 use crate::tenancy::provision::{self, ProvisionRequest};
@@ -137,7 +139,6 @@ async fn set_status(state: &AppState, id: Uuid, status: TenantStatus) -> ApiResu
 impl TenantsApi {
     /// List studios; `status` filters, `search` matches slug and name.
     #[oai(path = "/tenants", method = "get")]
-    #[allow(clippy::too_many_arguments)]
     async fn list(
         &self,
         state: Data<&Arc<AppState>>,
@@ -148,11 +149,10 @@ impl TenantsApi {
         page: Query<Option<i64>>,
         page_size: Query<Option<i64>>,
     ) -> ApiResult<JsonOut<Page<TenantView>>> {
-        let request = PageRequest::parse(page.0, page_size.0)?;
-        let filter = TenantFilter { status: status.0, search: search.0.filter(|s| !s.trim().is_empty()) };
-        let (count, tenants) = catalog::list(&state.db.catalog, &filter, request.limit(), request.offset()).await?;
-        let views = tenants.iter().map(TenantView::from).collect();
-        Ok(JsonOut(Page::new(uri, request, count, views)))
+        let paging = Paging::new(uri, page.0, page_size.0)?;
+        let filter = TenantFilter { status: status.0, search: search.0 };
+        let (count, tenants) = catalog::list(&state.db.catalog, &filter, paging.window()).await?;
+        Ok(paging.answer((count, tenants.iter().map(TenantView::from).collect())))
     }
 
     /// Provision a studio: its schema, every tenant migration and its first admin.
@@ -165,7 +165,7 @@ impl TenantsApi {
     ) -> ApiResult<Created<TenantView>> {
         let (tenant, _) =
             provision::provision(&state.db.catalog, &state.passwords, &state.settings.provisioning, &body).await?;
-        Ok(Created::Created(JsonOut(TenantView::from(&tenant))))
+        Ok(Created::new(TenantView::from(&tenant)))
     }
 
     /// The studio this request is for (any signed-in user of it).
@@ -270,11 +270,15 @@ impl TenantsApi {
             .map_err(|m| ApiError::invalid("domain", m))?;
         let tenant = load(&state, id.0).await?;
         let mut tx = state.db.catalog.begin().await?;
-        let created_at = catalog::add_domain(&mut tx, tenant.id, &domain).await?;
+        let created_at = catalog::add_domain(&mut tx, tenant.id, &domain).await.map_err(on_constraint(
+            "tenant_domains_pkey",
+            "domain",
+            "this domain is already assigned to a studio",
+        ))?;
         catalog::notify_changed(&mut tx, tenant.id).await?;
         tx.commit().await?;
         state.resolver.invalidate_all();
-        Ok(Created::Created(JsonOut(DomainView { domain, created_at })))
+        Ok(Created::new(DomainView { domain, created_at }))
     }
 
     /// Remove a custom domain.
@@ -316,6 +320,6 @@ impl TenantsApi {
         state.signup_limiter.hit(ip)?;
         let (tenant, _) =
             provision::provision(&state.db.catalog, &state.passwords, &state.settings.provisioning, &body).await?;
-        Ok(Created::Created(JsonOut(TenantView::from(&tenant))))
+        Ok(Created::new(TenantView::from(&tenant)))
     }
 }

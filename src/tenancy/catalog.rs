@@ -5,6 +5,7 @@ use sqlx::postgres::{PgConnection, PgPool};
 use sqlx::{Executor, Postgres};
 use uuid::Uuid;
 
+use crate::db::{ListQuery, Window};
 use crate::tenancy::model::{Tenant, TenantStatus};
 
 /// The channel every instance listens on; the payload is the tenant id.
@@ -50,38 +51,15 @@ pub async fn find_by_domain(db: &PgPool, domain: &str) -> sqlx::Result<Option<Te
 #[derive(Debug, Default, Clone)]
 pub struct TenantFilter {
     pub status: Option<TenantStatus>,
+    /// Matches slug and name.
     pub search: Option<String>,
 }
 
-macro_rules! list_where {
-    () => {
-        "WHERE ($1::text IS NULL OR t.status = $1) \
-         AND ($2::text IS NULL OR lower(t.slug) LIKE $2 OR lower(t.name) LIKE $2)"
-    };
-}
-
 #[tracing::instrument(skip_all)]
-pub async fn list(db: &PgPool, filter: &TenantFilter, limit: i64, offset: i64) -> sqlx::Result<(i64, Vec<Tenant>)> {
-    let search = filter.search.as_ref().map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
-    let status = filter.status.map(|s| s.as_str());
-    let count: i64 = sqlx::query_scalar(concat!("SELECT count(*) FROM public.tenants t ", list_where!()))
-        .bind(status)
-        .bind(search.as_deref())
-        .fetch_one(db)
-        .await?;
-    let rows = sqlx::query_as(with_columns!(
-        "SELECT",
-        "FROM public.tenants t ",
-        list_where!(),
-        " ORDER BY t.slug LIMIT $3 OFFSET $4"
-    ))
-    .bind(status)
-    .bind(search.as_deref())
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(db)
-    .await?;
-    Ok((count, rows))
+pub async fn list(db: &PgPool, filter: &TenantFilter, window: Window) -> sqlx::Result<(i64, Vec<Tenant>)> {
+    let mut list = ListQuery::new(with_columns!("SELECT", "FROM public.tenants t"), "slug");
+    list.filter("t.status = ", filter.status).contains("lower(t.slug || ' ' || t.name)", filter.search.as_deref());
+    list.fetch(&mut *db.acquire().await?, window).await
 }
 
 /// Every tenant whose schema exists and should be migrated (not mid-provisioning).
@@ -92,18 +70,6 @@ pub async fn list_migratable(db: &PgPool) -> sqlx::Result<Vec<Tenant>> {
     ))
     .fetch_all(db)
     .await
-}
-
-/// Escapes `%`, `_` and `\` so user input matches literally inside a LIKE pattern.
-pub fn escape_like(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Fields an operator may change.
@@ -146,7 +112,7 @@ pub async fn set_status(conn: &mut PgConnection, id: Uuid, status: TenantStatus)
         ""
     ))
     .bind(id)
-    .bind(status.as_str())
+    .bind(status)
     .fetch_optional(&mut *conn)
     .await
 }

@@ -5,8 +5,9 @@ use uuid::Uuid;
 
 use crate::db::SchemaName;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, poem_openapi::Enum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, poem_openapi::Enum, serde::Serialize, sqlx::Type, clap::ValueEnum)]
 #[oai(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum TenantStatus {
     /// Being created; not reachable yet.
@@ -27,24 +28,15 @@ impl TenantStatus {
             TenantStatus::Deleted => "deleted",
         }
     }
-
-    pub fn parse(s: &str) -> Option<TenantStatus> {
-        Some(match s {
-            "provisioning" => TenantStatus::Provisioning,
-            "active" => TenantStatus::Active,
-            "suspended" => TenantStatus::Suspended,
-            "deleted" => TenantStatus::Deleted,
-            _ => return None,
-        })
-    }
 }
 
 /// One row of `public.tenants`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Tenant {
     pub id: Uuid,
     pub slug: String,
     pub name: String,
+    #[sqlx(rename = "schema_name", try_from = "String")]
     pub schema: SchemaName,
     pub status: TenantStatus,
     pub country: String,
@@ -58,27 +50,18 @@ pub struct Tenant {
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
-impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for Tenant {
-    fn from_row(row: &'r sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
-        use sqlx::Row;
-        let schema: String = row.try_get("schema_name")?;
-        let status: String = row.try_get("status")?;
-        let corrupt = |what: &str| sqlx::Error::Decode(format!("tenants.{what} is invalid").into());
-        Ok(Tenant {
-            id: row.try_get("id")?,
-            slug: row.try_get("slug")?,
-            name: row.try_get("name")?,
-            schema: SchemaName::parse(&schema).ok_or_else(|| corrupt("schema_name"))?,
-            status: TenantStatus::parse(&status).ok_or_else(|| corrupt("status"))?,
-            country: row.try_get("country")?,
-            currency: row.try_get("currency")?,
-            timezone: row.try_get("timezone")?,
-            plan: row.try_get("plan")?,
-            schema_version: row.try_get("schema_version")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            suspended_at: row.try_get("suspended_at")?,
-            deleted_at: row.try_get("deleted_at")?,
+impl Tenant {
+    /// The studio's time zone. Provisioning checked the name against PostgreSQL's list; a
+    /// name chrono-tz does not know (none so far) falls back to UTC rather than failing.
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or_else(|_| {
+            tracing::warn!(tenant.slug = %self.slug, timezone = %self.timezone, "unknown time zone; using UTC");
+            chrono_tz::UTC
         })
+    }
+
+    /// Today's date where the studio is.
+    pub fn today(&self) -> chrono::NaiveDate {
+        Utc::now().with_timezone(&self.tz()).date_naive()
     }
 }

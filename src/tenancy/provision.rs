@@ -18,10 +18,11 @@ use uuid::Uuid;
 
 use crate::auth::password::{self, PasswordHasherConfig};
 use crate::auth::roles::Role;
+use crate::auth::users::repo::{self as users, NewUser};
 use crate::config::ProvisioningSettings;
+use crate::http::db_error::on_constraint;
+use crate::http::fields::Checks;
 use crate::http::{ApiError, ApiResult, FieldError};
-use crate::studio::fields::Checks;
-use crate::studio::users::repo::{self as users, NewUser};
 use crate::tenancy::model::{Tenant, TenantStatus};
 use crate::tenancy::slug::Slug;
 use crate::tenancy::{catalog, locale, migrations};
@@ -177,7 +178,12 @@ pub async fn provision(
             .bind(&valid.currency)
             .bind(&valid.timezone)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(on_constraint(
+                "tenants_slug_key",
+                "slug",
+                "a studio with this slug already exists",
+            ))?;
             id
         }
         // Left behind by a provisioning that did not finish: start its schema afresh.
@@ -204,7 +210,7 @@ pub async fn provision(
         role: Role::Admin,
         phone: None,
     };
-    users::insert_first_admin(&mut tx, &admin).await?;
+    users::insert(&mut *tx, &admin).await?;
     let tenant: Tenant = sqlx::query_as(
         "UPDATE public.tenants SET status = 'active', schema_version = $2, name = $3, country = $4, \
          currency = $5, timezone = $6, updated_at = now() WHERE id = $1 \

@@ -5,6 +5,7 @@ mod helpers;
 mod audit;
 mod avatar;
 mod clients;
+mod contracts;
 mod isolation;
 mod migrations;
 mod operations;

@@ -5,4 +5,3 @@ pub mod api;
 pub mod model;
 pub mod repo;
 pub mod service;
-pub mod tax_id;

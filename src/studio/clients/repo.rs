@@ -1,174 +1,75 @@
 //! SQL on a studio's `clients` table, always through the tenant-scoped handle.
 
-use sqlx::Row;
-use sqlx::postgres::PgRow;
+use sqlx::Postgres;
+use sqlx::postgres::PgArguments;
+use sqlx::query::QueryAs;
 use uuid::Uuid;
 
-use crate::db::TenantDb;
-use crate::studio::clients::model::{Client, ClientKind, ValidClient};
-use crate::studio::clients::tax_id::TaxIdType;
-use crate::tenancy::catalog::escape_like;
+use crate::db::{ListQuery, TenantDb, Window};
+use crate::studio::clients::model::{Client, ClientFilter, ValidClient};
 
-macro_rules! select_clients {
-    ($($rest:expr),*) => {
+/// The columns of a [`Client`], then the rest of a statement.
+macro_rules! columns {
+    ($($rest:literal),*) => {
         concat!(
-            "SELECT id, kind, name, tax_id_type, tax_id_number, email::text AS email, phone, address, \
-             notes, contact_name, contact_role, created_at, updated_at",
+            "id, kind, name, tax_id_type, tax_id_number, email::text AS email, phone, address, notes, \
+             contact_name, contact_role, created_at, updated_at",
             $($rest),*
         )
     };
 }
 
 /// The text `?search=` looks in; the same expression as the trigram index `clients_search_idx`.
-macro_rules! search_text {
-    () => {
-        "lower(name || ' ' || coalesce(tax_id_number, '') || ' ' || coalesce(email::text, '') || ' ' || coalesce(phone, ''))"
-    };
-}
-
-fn decode(row: &PgRow) -> sqlx::Result<Client> {
-    let kind: String = row.try_get("kind")?;
-    let tax_id_type: Option<String> = row.try_get("tax_id_type")?;
-    let corrupt = |what: &str| sqlx::Error::Decode(format!("clients.{what} is invalid").into());
-    Ok(Client {
-        id: row.try_get("id")?,
-        kind: ClientKind::parse(&kind).ok_or_else(|| corrupt("kind"))?,
-        name: row.try_get("name")?,
-        tax_id_type: match tax_id_type {
-            Some(t) => Some(TaxIdType::parse(&t).ok_or_else(|| corrupt("tax_id_type"))?),
-            None => None,
-        },
-        tax_id_number: row.try_get("tax_id_number")?,
-        email: row.try_get("email")?,
-        phone: row.try_get("phone")?,
-        address: row.try_get("address")?,
-        notes: row.try_get("notes")?,
-        contact_name: row.try_get("contact_name")?,
-        contact_role: row.try_get("contact_role")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-    })
-}
-
-/// Filters of the client list.
-#[derive(Debug, Default, Clone)]
-pub struct ClientFilter {
-    pub kind: Option<ClientKind>,
-    pub search: Option<String>,
-}
-
-/// The list and its count for one WHERE clause. Static text per combination of filters
-/// (rather than `$1 IS NULL OR ...`) lets PostgreSQL keep one generic plan per statement
-/// instead of planning every execution. Filters bind first, then limit and offset.
-macro_rules! list_and_count {
-    ($where:expr, $limit:literal, $offset:literal) => {
-        (
-            select_clients!(
-                ", count(*) OVER () AS total FROM clients ",
-                $where,
-                " ORDER BY lower(name), id LIMIT ",
-                $limit,
-                " OFFSET ",
-                $offset
-            ),
-            concat!("SELECT count(*) FROM clients ", $where),
-        )
-    };
-}
+const SEARCH_TEXT: &str = "lower(name || ' ' || coalesce(tax_id_number, '') || ' ' || coalesce(email::text, '') || ' ' || coalesce(phone, ''))";
 
 /// One page of clients in name order, and how many match in all.
 #[tracing::instrument(skip_all)]
-pub async fn list(
-    db: &mut TenantDb,
-    filter: &ClientFilter,
-    limit: i64,
-    offset: i64,
-) -> sqlx::Result<(i64, Vec<Client>)> {
-    let kind = filter.kind.map(ClientKind::as_str);
-    let search = filter.search.as_ref().map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
-    let (list_sql, count_sql) = match (kind.is_some(), search.is_some()) {
-        (false, false) => list_and_count!("", "$1", "$2"),
-        (true, false) => list_and_count!("WHERE kind = $1", "$2", "$3"),
-        (false, true) => list_and_count!(concat!("WHERE ", search_text!(), " LIKE $1"), "$2", "$3"),
-        (true, true) => list_and_count!(concat!("WHERE kind = $1 AND ", search_text!(), " LIKE $2"), "$3", "$4"),
-    };
-    // One round trip: the window count rides along with the page.
-    let mut query = sqlx::query(list_sql);
-    if let Some(kind) = kind {
-        query = query.bind(kind);
-    }
-    if let Some(search) = &search {
-        query = query.bind(search);
-    }
-    let query = query.bind(limit).bind(offset);
-    let rows = query.fetch_all(&mut *db).await?;
-    let total = match rows.first() {
-        Some(row) => row.try_get::<i64, _>("total")?,
-        // Past the last page the window has no row to ride on: count separately.
-        None if offset > 0 => {
-            let mut count = sqlx::query_scalar(count_sql);
-            if let Some(kind) = kind {
-                count = count.bind(kind);
-            }
-            if let Some(search) = &search {
-                count = count.bind(search);
-            }
-            count.fetch_one(&mut *db).await?
-        }
-        None => 0,
-    };
-    let clients = rows.iter().map(decode).collect::<sqlx::Result<Vec<_>>>()?;
-    Ok((total, clients))
+pub async fn list(db: &mut TenantDb, filter: &ClientFilter, window: Window) -> sqlx::Result<(i64, Vec<Client>)> {
+    let mut list = ListQuery::new(concat!("SELECT ", columns!(" FROM clients")), "lower(name), id");
+    list.filter("kind = ", filter.kind).contains(SEARCH_TEXT, filter.search.as_deref());
+    list.fetch(db, window).await
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<Client>> {
-    let row = sqlx::query(select_clients!(" FROM clients WHERE id = $1")).bind(id).fetch_optional(&mut *db).await?;
-    row.as_ref().map(decode).transpose()
+    sqlx::query_as(concat!("SELECT ", columns!(" FROM clients WHERE id = $1"))).bind(id).fetch_optional(db).await
 }
 
 /// A client, locked until the transaction ends (the audit records its "before").
 #[tracing::instrument(skip_all)]
-pub async fn get_for_update(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<Client>> {
-    let row = sqlx::query(select_clients!(" FROM clients WHERE id = $1 FOR UPDATE"))
+pub async fn lock(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<Client>> {
+    sqlx::query_as(concat!("SELECT ", columns!(" FROM clients WHERE id = $1 FOR UPDATE")))
         .bind(id)
-        .fetch_optional(&mut *db)
-        .await?;
-    row.as_ref().map(decode).transpose()
+        .fetch_optional(db)
+        .await
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn insert(db: &mut TenantDb, client: &ValidClient) -> sqlx::Result<Client> {
-    let row = sqlx::query(concat!(
-        "WITH written AS (INSERT INTO clients (id, kind, name, tax_id_type, tax_id_number, email, phone, \
-         address, notes, contact_name, contact_role) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-         RETURNING *) ",
-        select_clients!(" FROM written")
-    ));
-    let row = bind_fields(row.bind(Uuid::now_v7()), client).fetch_one(&mut *db).await?;
-    decode(&row)
+    let sql = concat!(
+        "INSERT INTO clients (kind, name, tax_id_type, tax_id_number, email, phone, address, notes, contact_name, \
+         contact_role, id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ",
+        columns!()
+    );
+    with_fields(sql, client, Uuid::now_v7()).fetch_one(db).await
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn update(db: &mut TenantDb, id: Uuid, client: &ValidClient) -> sqlx::Result<Option<Client>> {
-    let row = sqlx::query(concat!(
-        "WITH written AS (UPDATE clients SET kind = $2, name = $3, tax_id_type = $4, tax_id_number = $5, \
-         email = $6, phone = $7, address = $8, notes = $9, contact_name = $10, contact_role = $11, \
-         updated_at = now() WHERE id = $1 RETURNING *) ",
-        select_clients!(" FROM written")
-    ));
-    let row = bind_fields(row.bind(id), client).fetch_optional(&mut *db).await?;
-    row.as_ref().map(decode).transpose()
+pub async fn update(db: &mut TenantDb, id: Uuid, client: &ValidClient) -> sqlx::Result<Client> {
+    let sql = concat!(
+        "UPDATE clients SET kind = $1, name = $2, tax_id_type = $3, tax_id_number = $4, email = $5, phone = $6, \
+         address = $7, notes = $8, contact_name = $9, contact_role = $10, updated_at = now() WHERE id = $11 RETURNING ",
+        columns!()
+    );
+    with_fields(sql, client, id).fetch_one(db).await
 }
 
-fn bind_fields<'q>(
-    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
-    c: &'q ValidClient,
-) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
-    query
-        .bind(c.kind.as_str())
+/// `sql` with the client's fields as `$1`–`$10` and `id` as `$11`.
+fn with_fields<'q>(sql: &'static str, c: &'q ValidClient, id: Uuid) -> QueryAs<'q, Postgres, Client, PgArguments> {
+    sqlx::query_as(sql)
+        .bind(c.kind)
         .bind(&c.name)
-        .bind(c.tax_id.as_ref().map(|t| t.kind().as_str()))
+        .bind(c.tax_id.as_ref().map(|t| t.kind()))
         .bind(c.tax_id.as_ref().map(|t| t.number()))
         .bind(&c.email)
         .bind(&c.phone)
@@ -176,11 +77,17 @@ fn bind_fields<'q>(
         .bind(&c.notes)
         .bind(&c.contact_name)
         .bind(&c.contact_role)
+        .bind(id)
 }
 
-/// Deletes a client; false if there was none with that id.
+/// What still refers to a client: its contracts (orders join them when they land).
 #[tracing::instrument(skip_all)]
-pub async fn delete(db: &mut TenantDb, id: Uuid) -> sqlx::Result<bool> {
-    let done = sqlx::query("DELETE FROM clients WHERE id = $1").bind(id).execute(&mut *db).await?;
-    Ok(done.rows_affected() == 1)
+pub async fn holders(db: &mut TenantDb, id: Uuid) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM contracts WHERE school_id = $1").bind(id).fetch_one(db).await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn delete(db: &mut TenantDb, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM clients WHERE id = $1").bind(id).execute(db).await?;
+    Ok(())
 }

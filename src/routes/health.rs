@@ -7,8 +7,8 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use crate::app::AppState;
-use crate::http::ApiTags;
 use crate::http::json::JsonOut;
+use crate::routes::ApiTags;
 use crate::tenancy::migrations;
 
 pub struct HealthApi;

@@ -1,7 +1,7 @@
 //! Field rules shared by every module's validation: trimmed text with a length bound, email,
 //! phone. A [`Checks`] collects every offending field so one 422 names them all.
 
-use crate::http::{ApiError, ApiResult, FieldError};
+use crate::http::error::{ApiError, ApiResult, FieldError};
 
 /// Collects field errors while a module validates its input.
 #[derive(Debug, Default)]
@@ -16,6 +16,12 @@ impl Checks {
 
     pub fn fail(&mut self, field: &str, message: impl Into<String>) {
         self.errors.push(FieldError::new(field, message));
+    }
+
+    /// Records a failure and gives no value (for a `match` arm that must yield one).
+    pub fn failed<T>(&mut self, field: &str, message: impl Into<String>) -> Option<T> {
+        self.fail(field, message);
+        None
     }
 
     /// A required text: trimmed, 1..=max characters.

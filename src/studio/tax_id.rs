@@ -30,9 +30,10 @@
 use std::fmt;
 
 /// The kind of tax id, with its wire name in serde (`"ruc"`, `"dni"`, ...).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, poem_openapi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, poem_openapi::Enum, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
 #[oai(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum TaxIdType {
     /// Peru, Registro Único de Contribuyentes (SUNAT): 11 digits with check digit.
     Ruc,

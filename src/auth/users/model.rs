@@ -5,10 +5,11 @@ use poem_openapi::Object;
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::audit::Audited;
 use crate::auth::roles::Role;
 
 /// A user as stored (with the password hash: never sent to a client).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct User {
     pub id: Uuid,
     pub email: String,
@@ -22,27 +23,6 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
-}
-
-impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for User {
-    fn from_row(row: &'r sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
-        use sqlx::Row;
-        let role: String = row.try_get("role")?;
-        Ok(User {
-            id: row.try_get("id")?,
-            email: row.try_get("email")?,
-            full_name: row.try_get("full_name")?,
-            password_hash: row.try_get("password_hash")?,
-            role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode("users.role is invalid".into()))?,
-            active: row.try_get("active")?,
-            phone: row.try_get("phone")?,
-            avatar_file: row.try_get("avatar_file")?,
-            avatar_content_type: row.try_get("avatar_content_type")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            last_login_at: row.try_get("last_login_at")?,
-        })
-    }
 }
 
 /// A user as the API shows it (own profile and user management).
@@ -75,6 +55,14 @@ impl From<User> for UserView {
             updated_at: u.updated_at,
             last_login_at: u.last_login_at,
         }
+    }
+}
+
+impl Audited for UserView {
+    const ENTITY: &'static str = "user";
+
+    fn audit_id(&self) -> Uuid {
+        self.id
     }
 }
 
@@ -114,4 +102,13 @@ pub struct PasswordChange {
     pub old_password: String,
     /// At least 10 characters, not the email.
     pub new_password: String,
+}
+
+/// Filters of the user list.
+#[derive(Debug, Default, Clone)]
+pub struct UserFilter {
+    /// Matches email and name.
+    pub search: Option<String>,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
 }

@@ -17,11 +17,19 @@ pub struct AuditContext {
     pub ip: Option<IpAddr>,
 }
 
+/// A record whose writes the trail names: its kind and its id. The serialized record is
+/// what the trail keeps as "before" and "after".
+pub trait Audited: Serialize {
+    /// The kind of record (`client`, `contract`, ...); actions are `<entity>.created`, ...
+    const ENTITY: &'static str;
+    fn audit_id(&self) -> Uuid;
+}
+
 /// One event.
 #[derive(Debug, Clone)]
 pub struct Entry {
     /// `client.created`, `auth.login_failed`, `user.role_changed`, ...
-    pub action: &'static str,
+    pub action: String,
     /// The kind of record: `client`, `user`, ...
     pub entity: &'static str,
     pub entity_id: Option<String>,
@@ -30,8 +38,8 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn new(action: &'static str, entity: &'static str, entity_id: Option<String>, changes: Value) -> Entry {
-        Entry { action, entity, entity_id, changes }
+    pub fn new(action: impl Into<String>, entity: &'static str, entity_id: Option<Uuid>, changes: Value) -> Entry {
+        Entry { action: action.into(), entity, entity_id: entity_id.map(|id| id.to_string()), changes }
     }
 }
 

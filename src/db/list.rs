@@ -1,0 +1,156 @@
+//! [`ListQuery`]: every paginated list of the product, built one filter per line.
+//!
+//! A list is a fixed `SELECT ... FROM ...`, the filters the caller sent, a stable order and a
+//! window (limit and offset). Only the filters present reach the SQL, each with its value
+//! bound as a parameter — never spliced into the text — so each combination of filters is
+//! always the same SQL text: the connection's statement cache keeps one prepared statement
+//! (and PostgreSQL one plan) per combination, instead of a `$1 IS NULL OR ...` statement that
+//! can only be planned for the general case. The total rides along with the page as a window
+//! count, so a page costs one round trip.
+
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::{Arguments, AssertSqlSafe, Encode, Executor, FromRow, Postgres, Row, Type};
+
+/// Which slice of a list: `limit` rows after `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A list query in the making: see the module docs.
+pub struct ListQuery {
+    select: &'static str,
+    order_by: &'static str,
+    conditions: String,
+    args: PgArguments,
+    /// The first value that could not be encoded; reported when the query runs.
+    bad_value: Option<sqlx::error::BoxDynError>,
+}
+
+impl ListQuery {
+    /// `select` is everything up to the WHERE clause (`SELECT cols FROM clients`); `order_by`
+    /// must end in a unique column so pages never overlap (`lower(name), id`).
+    pub fn new(select: &'static str, order_by: &'static str) -> ListQuery {
+        ListQuery { select, order_by, conditions: String::new(), args: PgArguments::default(), bad_value: None }
+    }
+
+    /// Adds `condition` when `value` is present, with the value as its parameter.
+    /// `condition` ends where the parameter goes: `"kind = "`, `"starts_at >= "`.
+    pub fn filter<T>(&mut self, condition: &'static str, value: Option<T>) -> &mut Self
+    where
+        T: for<'q> Encode<'q, Postgres> + Type<Postgres>,
+    {
+        if let Some(value) = value {
+            self.push(&[condition], value);
+        }
+        self
+    }
+
+    /// Adds "`text` contains `needle`", case-insensitively, when a non-blank needle is given.
+    /// `text` is a lower-cased SQL expression, ideally the one a trigram index covers; `%`,
+    /// `_` and `\` in the needle match themselves.
+    pub fn contains(&mut self, text: &'static str, needle: Option<&str>) -> &mut Self {
+        if let Some(needle) = needle.map(str::trim).filter(|n| !n.is_empty()) {
+            self.push(&[text, " LIKE "], format!("%{}%", escape_like(&needle.to_lowercase())));
+        }
+        self
+    }
+
+    fn push<T>(&mut self, condition: &[&'static str], value: T)
+    where
+        T: for<'q> Encode<'q, Postgres> + Type<Postgres>,
+    {
+        if let Err(e) = self.args.add(value) {
+            self.bad_value.get_or_insert(e);
+        }
+        self.conditions.push_str(if self.conditions.is_empty() { " WHERE " } else { " AND " });
+        condition.iter().for_each(|part| self.conditions.push_str(part));
+        self.conditions.push('$');
+        self.conditions.push_str(&self.args.len().to_string());
+    }
+
+    /// The list SQL: the rows of one window with the total as a window count.
+    fn list_sql(&self) -> String {
+        let n = self.args.len();
+        format!(
+            "SELECT listed.*, count(*) OVER () AS list_total FROM ({}{}) AS listed ORDER BY {} LIMIT ${} OFFSET ${}",
+            self.select,
+            self.conditions,
+            self.order_by,
+            n + 1,
+            n + 2
+        )
+    }
+
+    fn count_sql(&self) -> String {
+        format!("SELECT count(*) FROM ({}{}) AS listed", self.select, self.conditions)
+    }
+
+    /// One window of rows in the list's order, and how many rows match in all.
+    pub async fn fetch<T, C>(self, db: &mut C, window: Window) -> sqlx::Result<(i64, Vec<T>)>
+    where
+        T: for<'r> FromRow<'r, PgRow>,
+        for<'e> &'e mut C: Executor<'e, Database = Postgres>,
+    {
+        if let Some(e) = self.bad_value {
+            return Err(sqlx::Error::Encode(e));
+        }
+        let mut args = self.args.clone();
+        args.add(window.limit).map_err(sqlx::Error::Encode)?;
+        args.add(window.offset).map_err(sqlx::Error::Encode)?;
+        // Safe to assert: the text is made only of the caller's `&'static str` fragments and
+        // parameter numbers; every value is bound.
+        let rows = sqlx::query_with(AssertSqlSafe(self.list_sql()), args).fetch_all(&mut *db).await?;
+        let total = match rows.first() {
+            Some(row) => row.try_get::<i64, _>("list_total")?,
+            // Past the last page the window count has no row to ride on: count on its own.
+            None if window.offset > 0 => {
+                sqlx::query_scalar_with(AssertSqlSafe(self.count_sql()), self.args).fetch_one(&mut *db).await?
+            }
+            None => 0,
+        };
+        let items = rows.iter().map(T::from_row).collect::<sqlx::Result<Vec<T>>>()?;
+        Ok((total, items))
+    }
+}
+
+/// Escapes `%`, `_` and `\` so user input matches literally inside a LIKE pattern.
+pub fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_present_filters_reach_the_sql_and_each_combination_has_one_text() {
+        let build = |kind: Option<&str>, search: Option<&str>| {
+            let mut list = ListQuery::new("SELECT * FROM clients", "lower(name), id");
+            list.filter("kind = ", kind).contains("lower(name)", search);
+            list.list_sql()
+        };
+        assert_eq!(
+            build(None, None),
+            "SELECT listed.*, count(*) OVER () AS list_total FROM (SELECT * FROM clients) AS listed \
+             ORDER BY lower(name), id LIMIT $1 OFFSET $2"
+        );
+        assert_eq!(build(Some("school"), Some("ana")), build(Some("individual"), Some("luis")));
+        assert!(build(Some("school"), Some("ana")).contains("WHERE kind = $1 AND lower(name) LIKE $2"));
+        assert!(build(None, Some("ana")).contains("WHERE lower(name) LIKE $1) AS listed"));
+        assert_eq!(build(None, Some("   ")), build(None, None), "a blank search is no filter");
+    }
+
+    #[test]
+    fn like_wildcards_in_input_are_escaped() {
+        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
+    }
+}

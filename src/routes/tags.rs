@@ -1,0 +1,22 @@
+//! The groups operations are listed under in `/docs`, one per API.
+
+use poem_openapi::Tags;
+
+/// The groups operations are listed under in `/docs`.
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Health and readiness.
+    Operations,
+    /// Platform operators: sign-in.
+    PlatformAuth,
+    /// Platform operators: the studio (tenant) catalog.
+    Tenants,
+    /// A studio's users: sign-in and own profile.
+    Auth,
+    /// A studio's users (admins).
+    Users,
+    /// Clients and schools (clientes, colegios).
+    Clients,
+    /// Contracts with schools (contratos).
+    Contracts,
+}

@@ -193,3 +193,52 @@ impl PlatformOperator {
 }
 
 bearer_extractor!(PlatformOperator, "PlatformToken", "An operator token from `POST /api/platform/auth/login`.");
+
+/// An anonymous caller on a studio's host (a family ordering with an access code): the
+/// studio the request resolved to, its database, and where the request comes from. Routes
+/// that take it need no token, so they must throttle and check what they are given.
+#[derive(Debug, Clone)]
+pub struct TenantVisitor {
+    pub tenant: Arc<Tenant>,
+    audit: AuditContext,
+    pool: TenantPool,
+}
+
+impl TenantVisitor {
+    /// A handle on the studio's schema, for reads.
+    pub async fn db(&self) -> Result<TenantDb, sqlx::Error> {
+        self.pool.acquire(&self.tenant.schema).await
+    }
+
+    /// A handle on the studio's schema with a transaction open.
+    pub async fn begin(&self) -> Result<TenantDb, sqlx::Error> {
+        let mut db = self.db().await?;
+        db.begin().await?;
+        Ok(db)
+    }
+
+    /// No actor; the request id and IP, for the audit trail.
+    pub fn audit(&self) -> &AuditContext {
+        &self.audit
+    }
+
+    /// The client's IP (throttling guesses).
+    pub fn ip(&self) -> Option<IpAddr> {
+        self.audit.ip
+    }
+}
+
+impl<'a> poem::FromRequest<'a> for TenantVisitor {
+    async fn from_request(req: &'a Request, _body: &mut poem::RequestBody) -> poem::Result<Self> {
+        let tenant = data::<RequestTenant>(req)?.require()?;
+        Ok(TenantVisitor {
+            tenant,
+            audit: AuditContext {
+                actor_id: None,
+                request_id: req.data::<RequestId>().map(|r| r.0.clone()),
+                ip: req.data::<ClientIp>().and_then(|c| c.0),
+            },
+            pool: data::<TenantPool>(req)?.clone(),
+        })
+    }
+}

@@ -5,17 +5,32 @@ use poem_openapi::types::{ParseFromJSON, ToJSON};
 
 use crate::http::json::JsonOut;
 
-/// 201 with the created resource.
+/// A resource with a URL of its own (`/api/clients/{id}`): where a 201 points.
+pub trait Located {
+    fn location(&self) -> String;
+}
+
+/// 201 with the created resource, and its URL in `Location`.
 #[derive(ApiResponse)]
 pub enum Created<T: ParseFromJSON + ToJSON + serde::Serialize + Send + Sync> {
-    /// Created.
+    /// Created; `Location` is the new resource's URL.
     #[oai(status = 201)]
-    Created(JsonOut<T>),
+    Created(JsonOut<T>, #[oai(header = "Location")] String),
 }
 
 impl<T: ParseFromJSON + ToJSON + serde::Serialize + Send + Sync> Created<T> {
-    pub fn new(created: T) -> Created<T> {
-        Created::Created(JsonOut(created))
+    /// 201 for a resource that knows its URL.
+    pub fn new(created: T) -> Created<T>
+    where
+        T: Located,
+    {
+        let location = created.location();
+        Created::Created(JsonOut(created), location)
+    }
+
+    /// 201 for a resource at `location`.
+    pub fn at(location: String, created: T) -> Created<T> {
+        Created::Created(JsonOut(created), location)
     }
 }
 

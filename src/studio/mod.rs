@@ -31,6 +31,7 @@ pub mod clients;
 pub mod contracts;
 pub mod money;
 pub mod numbering;
+pub mod settings;
 pub mod tax_id;
 
 /// Every business API, as one group of the route table.

@@ -85,6 +85,13 @@ macro_rules! exact_decimal {
             }
         }
 
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = Value::deserialize(deserializer)?;
+                decimal_from_json(Some(value), $what).map($name).map_err(serde::de::Error::custom)
+            }
+        }
+
         impl ParseFromJSON for $name {
             fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
                 decimal_from_json(value, $what).map($name).map_err(ParseError::custom)

@@ -19,7 +19,7 @@ use crate::http::db_error::on_constraint;
 use crate::http::fields::Checks;
 use crate::http::json::JsonOut;
 use crate::http::pagination::{Page, Paging};
-use crate::http::responses::{Created, Deleted};
+use crate::http::responses::{Created, Deleted, Located};
 use crate::http::{ApiError, ApiResult};
 use crate::routes::ApiTags;
 use crate::tenancy::catalog::{self, TenantChanges, TenantFilter};
@@ -65,6 +65,12 @@ impl From<&Tenant> for TenantView {
             suspended_at: t.suspended_at,
             deleted_at: t.deleted_at,
         }
+    }
+}
+
+impl Located for TenantView {
+    fn location(&self) -> String {
+        format!("/api/tenants/{}", self.id)
     }
 }
 
@@ -278,7 +284,7 @@ impl TenantsApi {
         catalog::notify_changed(&mut tx, tenant.id).await?;
         tx.commit().await?;
         state.resolver.invalidate_all();
-        Ok(Created::new(DomainView { domain, created_at }))
+        Ok(Created::at(format!("/api/tenants/{}/domains/{domain}", tenant.id), DomainView { domain, created_at }))
     }
 
     /// Remove a custom domain.

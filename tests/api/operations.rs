@@ -184,3 +184,63 @@ fn the_openapi_document_is_locked_by_a_snapshot() {
     let spec: serde_json::Value = serde_json::from_str(&fotostudio::routes::openapi().spec()).unwrap();
     insta::assert_json_snapshot!("openapi", spec);
 }
+
+#[tokio::test]
+async fn every_201_names_the_new_resource_in_location() {
+    let app = crate::helpers::spawn_app().await;
+    let operator = app.operator_token().await;
+    let studio = app
+        .call(Method::POST, "/api/tenants")
+        .token(&operator)
+        .json(serde_json::json!({"slug": "acme", "name": "Acme",
+                                 "admin": {"email": "admin@acme.pe", "password": crate::helpers::PASSWORD}}))
+        .send()
+        .await;
+    studio.assert(201);
+    let s = crate::helpers::Studio {
+        slug: "acme".into(),
+        id: studio.body["id"].as_str().unwrap().into(),
+        token: app.login("acme", "admin@acme.pe", crate::helpers::PASSWORD).await,
+        admin_email: "admin@acme.pe".into(),
+    };
+    let location = |reply: &crate::helpers::Reply| reply.headers["location"].to_str().unwrap().to_owned();
+    assert_eq!(location(&studio), format!("/api/tenants/{}", s.id));
+    let got = app.call(Method::GET, &location(&studio)).token(&operator).send().await;
+    assert_eq!(got.assert(200).body["slug"], "acme");
+
+    let domain = app
+        .call(Method::POST, &format!("/api/tenants/{}/domains", s.id))
+        .token(&operator)
+        .json(serde_json::json!({"domain": "fotos.acme.pe"}))
+        .send()
+        .await;
+    assert_eq!(location(domain.assert(201)), format!("/api/tenants/{}/domains/fotos.acme.pe", s.id));
+
+    let school = serde_json::json!({"kind": "school", "name": "Colegio"});
+    let created = [
+        ("/api/clients", school),
+        (
+            "/api/users",
+            serde_json::json!({"email": "ana@acme.pe", "full_name": "Ana", "role": "staff",
+                                           "password": crate::helpers::PASSWORD}),
+        ),
+    ];
+    let mut school_id = String::new();
+    for (path, body) in created {
+        let reply = app.as_studio(&s, Method::POST, path).json(body).send().await;
+        let id = reply.assert(201).body["id"].as_str().unwrap().to_owned();
+        assert_eq!(location(&reply), format!("{path}/{id}"));
+        app.as_studio(&s, Method::GET, &location(&reply)).send().await.assert(200);
+        if path == "/api/clients" {
+            school_id = id;
+        }
+    }
+    let contract = app
+        .as_studio(&s, Method::POST, "/api/contracts")
+        .json(serde_json::json!({"school_id": school_id, "title": "Promoción", "academic_year": 2026,
+                                 "starts_on": "2026-03-01", "ends_on": "2026-12-01"}))
+        .send()
+        .await;
+    let id = contract.assert(201).body["id"].as_str().unwrap().to_owned();
+    assert_eq!(location(&contract), format!("/api/contracts/{id}"));
+}

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::audit::Audited;
 use crate::auth::roles::Role;
+use crate::http::responses::Located;
 
 /// A user as stored (with the password hash: never sent to a client).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -63,6 +64,12 @@ impl Audited for UserView {
 
     fn audit_id(&self) -> Uuid {
         self.id
+    }
+}
+
+impl Located for UserView {
+    fn location(&self) -> String {
+        format!("/api/users/{}", self.id)
     }
 }
 

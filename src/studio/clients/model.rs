@@ -7,6 +7,7 @@ use uuid::Uuid;
 use crate::audit::Audited;
 use crate::http::ApiResult;
 use crate::http::fields::Checks;
+use crate::http::responses::Located;
 use crate::studio::tax_id::{TaxId, TaxIdType};
 
 /// A person or a school.
@@ -45,6 +46,12 @@ impl Audited for Client {
 
     fn audit_id(&self) -> Uuid {
         self.id
+    }
+}
+
+impl Located for Client {
+    fn location(&self) -> String {
+        format!("/api/clients/{}", self.id)
     }
 }
 

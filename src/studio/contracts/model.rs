@@ -7,6 +7,7 @@ use uuid::Uuid;
 use crate::audit::Audited;
 use crate::http::ApiResult;
 use crate::http::fields::Checks;
+use crate::http::responses::Located;
 use crate::studio::money::{Money, Percent};
 
 /// Where a contract stands. `expired` is never set: an active contract reads as expired once
@@ -77,6 +78,12 @@ impl Audited for Contract {
 
     fn audit_id(&self) -> Uuid {
         self.id
+    }
+}
+
+impl Located for Contract {
+    fn location(&self) -> String {
+        format!("/api/contracts/{}", self.id)
     }
 }
 

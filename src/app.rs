@@ -9,6 +9,7 @@ use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use tokio::sync::watch;
 
+use crate::auth::extract::GuessGuard;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password::PasswordHasherConfig;
 use crate::auth::sessions::Sessions;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub passwords: Arc<PasswordHasherConfig>,
     /// Sign-in, refresh and sign-out of studio users and operators, with their throttle.
     pub sessions: Sessions,
+    /// Wrong access codes per client IP (anonymous routes on a studio's host).
+    pub guesses: Arc<GuessGuard>,
     /// Self-service sign-ups per client IP.
     pub signup_limiter: RateLimiter<Option<IpAddr>>,
     /// Uploaded avatars, one folder per studio.
@@ -47,6 +50,11 @@ impl AppState {
             jwt,
             passwords,
             sessions,
+            guesses: Arc::new(GuessGuard(RateLimiter::new(
+                settings.auth.access_code_max_failures_per_ip,
+                Duration::from_secs(settings.auth.login_throttle_seconds),
+                100_000,
+            ))),
             signup_limiter: RateLimiter::new(5, Duration::from_secs(3600), 100_000),
             avatars: AvatarStore::new(crate::config::project_root().join(&settings.storage.data_dir)),
             resolver,

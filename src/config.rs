@@ -121,6 +121,9 @@ pub struct AuthSettings {
     pub login_max_failures_per_ip: u32,
     /// How long failures count, and how long a throttled account or IP waits.
     pub login_throttle_seconds: u64,
+    /// Wrong access codes (picture days' family orders) per client IP before it is throttled
+    /// for `login_throttle_seconds`.
+    pub access_code_max_failures_per_ip: u32,
     /// Clock skew tolerated when checking `exp`/`iat`.
     pub leeway_seconds: u64,
     pub argon2_memory_kib: u32,
@@ -225,7 +228,10 @@ impl Settings {
         if let Some((kid, _)) = self.auth.jwt_previous_secrets.iter().find(|(_, s)| s.len() < 32) {
             return fail(&format!("auth.jwt_previous_secrets.{kid}"), "must be at least 32 bytes long");
         }
-        if self.auth.login_max_failures_per_account == 0 || self.auth.login_max_failures_per_ip == 0 {
+        if self.auth.login_max_failures_per_account == 0
+            || self.auth.login_max_failures_per_ip == 0
+            || self.auth.access_code_max_failures_per_ip == 0
+        {
             return fail("auth.login_max_failures_*", "must be at least 1");
         }
         let base = &self.tenancy.base_domain;

@@ -18,6 +18,7 @@ use crate::auth::permissions::{self, Permission};
 use crate::auth::roles::Role;
 use crate::db::{TenantDb, TenantPool};
 use crate::http::ApiError;
+use crate::http::rate_limit::RateLimiter;
 use crate::http::request_context::{ClientIp, RequestId};
 use crate::tenancy::model::Tenant;
 use crate::tenancy::resolve::RequestTenant;
@@ -197,12 +198,23 @@ bearer_extractor!(PlatformOperator, "PlatformToken", "An operator token from `PO
 /// An anonymous caller on a studio's host (a family ordering with an access code): the
 /// studio the request resolved to, its database, and where the request comes from. Routes
 /// that take it need no token, so they must throttle and check what they are given.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct TenantVisitor {
     pub tenant: Arc<Tenant>,
     audit: AuditContext,
     pool: TenantPool,
+    guesses: Arc<GuessGuard>,
 }
+
+impl std::fmt::Debug for TenantVisitor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TenantVisitor").field("tenant", &self.tenant.slug).field("audit", &self.audit).finish()
+    }
+}
+
+/// Wrong guesses (access codes) per client IP, shared by every anonymous route: past the
+/// limit within the window, every attempt from that IP answers 429 until the window passes.
+pub struct GuessGuard(pub RateLimiter<Option<IpAddr>>);
 
 impl TenantVisitor {
     /// A handle on the studio's schema, for reads.
@@ -222,9 +234,14 @@ impl TenantVisitor {
         &self.audit
     }
 
-    /// The client's IP (throttling guesses).
-    pub fn ip(&self) -> Option<IpAddr> {
-        self.audit.ip
+    /// 429 if this client has guessed wrong too often; call before looking a guess up.
+    pub fn check_guesses(&self) -> Result<(), ApiError> {
+        self.guesses.0.check(&self.audit.ip)
+    }
+
+    /// Counts a wrong guess (an unknown code) against this client.
+    pub fn wrong_guess(&self) {
+        self.guesses.0.record(self.audit.ip);
     }
 }
 
@@ -239,6 +256,7 @@ impl<'a> poem::FromRequest<'a> for TenantVisitor {
                 ip: req.data::<ClientIp>().and_then(|c| c.0),
             },
             pool: data::<TenantPool>(req)?.clone(),
+            guesses: data::<Arc<GuessGuard>>(req)?.clone(),
         })
     }
 }

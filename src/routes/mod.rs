@@ -65,6 +65,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
         .with(NormalizePath::new(TrailingSlash::Trim))
         .data(state.db.tenants.clone())
         .data(state.jwt.clone())
+        .data(state.guesses.clone())
         .data(state)
         .with(request_context::RequestContext { trust_forwarded_for })
 }

@@ -1,4 +1,8 @@
 //! The demo studio `cargo run -- demo` serves: created and seeded on first start, kept after.
+//! Each module seeds its own part (one file each), through its own services, as the demo
+//! admin: the demo obeys every rule a request does and leaves the same audit trail.
+
+mod clients;
 
 use std::sync::Arc;
 
@@ -8,9 +12,6 @@ use crate::auth::operators;
 use crate::auth::roles::Role;
 use crate::auth::users::repo as users;
 use crate::http::ApiError;
-use crate::studio::clients::model::{ClientInput, ClientKind};
-use crate::studio::clients::service;
-use crate::studio::tax_id::TaxIdType;
 use crate::tenancy::catalog;
 use crate::tenancy::provision::{self, AdminInput, ProvisionRequest};
 
@@ -19,18 +20,6 @@ pub const ADMIN_EMAIL: &str = "admin@demo.pe";
 pub const ADMIN_PASSWORD: &str = "demo-admin-2024";
 pub const OPERATOR_EMAIL: &str = "operator@fotostudio.localhost";
 pub const OPERATOR_PASSWORD: &str = "operator-demo-2024";
-
-/// Clients a Peruvian studio would have: families, and schools with their RUC.
-const CLIENTS: &[(ClientKind, &str, TaxIdType, &str, &str)] = &[
-    (ClientKind::Individual, "Ana Quispe Mamani", TaxIdType::Dni, "45678912", "+51 987 654 321"),
-    (ClientKind::Individual, "Luis Fernández Rojas", TaxIdType::Dni, "41234567", "+51 955 123 456"),
-    (ClientKind::Individual, "María Huamán Torres", TaxIdType::Dni, "70123456", "+51 944 222 333"),
-    (ClientKind::Individual, "Jorge Castillo Vega", TaxIdType::Dni, "08765432", "+51 912 345 678"),
-    (ClientKind::Individual, "Rosa Condori Apaza", TaxIdType::Dni, "29345678", "+51 951 876 543"),
-    (ClientKind::School, "Colegio San Agustín", TaxIdType::Ruc, "20100070970", "+51 1 421 0000"),
-    (ClientKind::School, "I.E. Nuestra Señora de Fátima", TaxIdType::Ruc, "20131312955", "+51 1 444 5555"),
-    (ClientKind::School, "Colegio Los Andes", TaxIdType::Ruc, "20512333797", "+51 84 222 111"),
-];
 
 /// Makes sure the demo studio and a demo operator exist, then prints how to reach them.
 pub async fn ensure_demo_studio(state: &AppState) -> Result<(), Box<dyn std::error::Error>> {
@@ -58,21 +47,7 @@ pub async fn ensure_demo_studio(state: &AppState) -> Result<(), Box<dyn std::err
         let admin = users::find_by_email(&mut db, ADMIN_EMAIL).await?.ok_or("the demo admin is missing")?;
         drop(db);
         let admin = TenantUser::acting_as(admin.id, Role::Admin, Arc::new(tenant), state.db.tenants.clone());
-        for (kind, name, tax_type, tax_number, phone) in CLIENTS {
-            let input = ClientInput {
-                kind: *kind,
-                name: (*name).to_owned(),
-                tax_id_type: Some(*tax_type),
-                tax_id_number: Some((*tax_number).to_owned()),
-                email: None,
-                phone: Some((*phone).to_owned()),
-                address: Some("Lima, Perú".to_owned()),
-                notes: None,
-                contact_name: (*kind == ClientKind::School).then(|| "Dirección".to_owned()),
-                contact_role: (*kind == ClientKind::School).then(|| "Director(a)".to_owned()),
-            };
-            service::create(&admin, &input).await.map_err(describe)?;
-        }
+        seed(&admin).await.map_err(describe)?;
     }
     let server = &state.settings.server;
     let base = &state.settings.tenancy.base_domain;
@@ -89,6 +64,12 @@ pub async fn ensure_demo_studio(state: &AppState) -> Result<(), Box<dyn std::err
         server.host, server.port
     );
     println!();
+    Ok(())
+}
+
+/// Seeds every module, in the order their data depends on each other.
+async fn seed(admin: &TenantUser) -> Result<(), ApiError> {
+    clients::seed(admin).await?;
     Ok(())
 }
 

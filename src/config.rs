@@ -47,9 +47,18 @@ pub struct ServerSettings {
     pub trust_forwarded_for: bool,
 }
 
+/// A setting that takes one of a few words: the word, or a message listing every choice.
+fn one_of<T: Copy>(value: &str, choices: &[(&str, T)]) -> Result<T, String> {
+    let found = choices.iter().find(|(name, _)| name.eq_ignore_ascii_case(value.trim()));
+    found.map(|(_, v)| *v).ok_or_else(|| {
+        let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+        format!("`{value}` is not one of: {}", names.join(", "))
+    })
+}
+
 /// How the tenant's search_path reaches a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(try_from = "String")]
 pub enum SearchPathMode {
     /// A session-level `SET search_path`, skipped when the connection already points at the
     /// tenant (each pooled connection records its current path). Fastest; needs session pooling.
@@ -57,6 +66,14 @@ pub enum SearchPathMode {
     /// Every unit of work is a transaction that begins with `SET LOCAL search_path`: nothing
     /// outlives the transaction, so it is safe behind PgBouncer in transaction pooling mode.
     Transaction,
+}
+
+impl TryFrom<String> for SearchPathMode {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, String> {
+        one_of(&value, &[("session", SearchPathMode::Session), ("transaction", SearchPathMode::Transaction)])
+    }
 }
 
 #[derive(Clone, Deserialize)]
@@ -147,10 +164,18 @@ pub struct MigrationSettings {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(try_from = "String")]
 pub enum LogFormat {
     Pretty,
     Json,
+}
+
+impl TryFrom<String> for LogFormat {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, String> {
+        one_of(&value, &[("pretty", LogFormat::Pretty), ("json", LogFormat::Json)])
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -196,7 +221,7 @@ impl Settings {
             builder = builder.set_override("database.url", url).map_err(|e| ConfigError(e.to_string()))?;
         }
         let settings: Settings =
-            builder.build().and_then(|c| c.try_deserialize()).map_err(|e| ConfigError(e.to_string()))?;
+            builder.build().and_then(|c| c.try_deserialize()).map_err(|e| ConfigError(key_first(&e.to_string())))?;
         settings.validate()?;
         Ok(settings)
     }
@@ -245,6 +270,16 @@ impl Settings {
             return fail("auth.argon2_*", "memory must be at least 8 KiB and iterations at least 1");
         }
         Ok(())
+    }
+}
+
+/// The config crate says "<what> for key `<key>`"; a person scans for the key first.
+fn key_first(message: &str) -> String {
+    let Some((what, rest)) = message.split_once(" for key `") else { return message.to_owned() };
+    match rest.split_once('`') {
+        Some((key, "")) => format!("{key}: {what}"),
+        Some((key, source)) => format!("{key}: {what} ({})", source.trim()),
+        None => message.to_owned(),
     }
 }
 

@@ -30,6 +30,15 @@ pub async fn record_login(conn: &mut sqlx::PgConnection, id: Uuid) -> sqlx::Resu
     Ok(())
 }
 
+/// What `create` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperatorWrite {
+    Created,
+    /// An operator with that email existed: their password was reset and the account
+    /// re-activated.
+    PasswordReset,
+}
+
 /// Creates an operator (or resets the password of an existing one with that email).
 pub async fn create(
     db: &PgPool,
@@ -37,17 +46,18 @@ pub async fn create(
     email: &str,
     password: &str,
     full_name: &str,
-) -> Result<Uuid, ApiError> {
+) -> Result<OperatorWrite, ApiError> {
     let email = email.trim();
     if !crate::http::fields::looks_like_email(email) {
         return Err(ApiError::invalid("email", "is not a valid email address"));
     }
     password::check_policy(password, email).map_err(|m| ApiError::invalid("password", m))?;
     let hash = passwords.hash(password).await?;
-    let id = sqlx::query_scalar(
+    // `xmax = 0` only on a freshly inserted row: tells a creation from a reset.
+    let inserted: bool = sqlx::query_scalar(
         "INSERT INTO public.operators (id, email, full_name, password_hash) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, active = true \
-         RETURNING id",
+         RETURNING xmax = 0",
     )
     .bind(Uuid::now_v7())
     .bind(email)
@@ -55,7 +65,7 @@ pub async fn create(
     .bind(hash)
     .fetch_one(db)
     .await?;
-    Ok(id)
+    Ok(if inserted { OperatorWrite::Created } else { OperatorWrite::PasswordReset })
 }
 
 /// Whether an operator exists and is active.

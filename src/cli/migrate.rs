@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{CliResult, MigrateCommand, TenantSelection};
+use super::{CliError, CliResult, MigrateCommand, TenantSelection};
 use crate::db::Database;
 use crate::tenancy::migrations::{self, RunSummary, TenantOutcome, TenantRun};
 
@@ -14,7 +14,7 @@ pub(super) async fn run(command: MigrateCommand, database: &Database, default_co
     let pool = &database.catalog;
     let tenant_run = |sel: TenantSelection| TenantRun {
         only: sel.tenants,
-        concurrency: sel.concurrency.unwrap_or(default_concurrency),
+        concurrency: sel.concurrency.map(usize::from).unwrap_or(default_concurrency),
         progress: Some(progress_printer()),
         ..TenantRun::all(default_concurrency)
     };
@@ -31,7 +31,15 @@ pub(super) async fn run(command: MigrateCommand, database: &Database, default_co
             Ok(print_summary(&migrations::migrate_tenants(pool, tenant_run(sel)).await?))
         }
         MigrateCommand::Status(sel) => {
-            let rows = migrations::status(pool, &sel.tenants, sel.concurrency.unwrap_or(default_concurrency)).await?;
+            let catalog: Option<String> =
+                sqlx::query_scalar("SELECT to_regclass('public.tenants')::text").fetch_one(pool).await?;
+            if catalog.is_none() {
+                return Err(CliError::Failed(
+                    "the shared schema is not migrated yet: run `fotostudio migrate shared` (or `migrate all`)".into(),
+                ));
+            }
+            let concurrency = sel.concurrency.map(usize::from).unwrap_or(default_concurrency);
+            let rows = migrations::status(pool, &sel.tenants, concurrency).await?;
             let latest = migrations::required_tenant_version();
             println!("{:<40} {:<12} {:>7}  PENDING", "TENANT", "STATUS", "VERSION");
             for row in &rows {
@@ -51,14 +59,14 @@ pub(super) async fn run(command: MigrateCommand, database: &Database, default_co
 }
 
 /// Prints each tenant when there are few, a progress line every 5% when there are many;
-/// failures always.
+/// failures always. On standard output, like the summary: a pipe shows the whole run.
 fn progress_printer() -> migrations::Progress {
     let failed = Arc::new(AtomicUsize::new(0));
     Arc::new(move |outcome: &TenantOutcome, done: usize, total: usize| {
-        let mut err = std::io::stderr().lock();
+        let mut out = std::io::stdout().lock();
         if let Some(e) = &outcome.error {
             failed.fetch_add(1, Ordering::Relaxed);
-            let _ = writeln!(err, "[{done:>5}/{total}] {:<40} FAILED: {e}", outcome.slug);
+            let _ = writeln!(out, "[{done:>5}/{total}] {:<40} FAILED: {e}", outcome.slug);
         } else if total <= 50 {
             let what = if outcome.applied.is_empty() {
                 "up to date".to_owned()
@@ -66,10 +74,10 @@ fn progress_printer() -> migrations::Progress {
                 format!("applied {}", outcome.applied.iter().map(|v| format!("V{v}")).collect::<Vec<_>>().join(", "))
             };
             let _ =
-                writeln!(err, "[{done:>5}/{total}] {:<40} {what} ({} ms)", outcome.slug, outcome.elapsed.as_millis());
+                writeln!(out, "[{done:>5}/{total}] {:<40} {what} ({} ms)", outcome.slug, outcome.elapsed.as_millis());
         } else if done * 20 / total != (done - 1) * 20 / total || done == total {
             let _ = writeln!(
-                err,
+                out,
                 "[{done:>5}/{total}] {:>3}%  failed so far: {}",
                 done * 100 / total,
                 failed.load(Ordering::Relaxed)

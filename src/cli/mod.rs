@@ -1,132 +1,26 @@
 //! The operator CLI (the same binary as the server): serve, migrate, tenants, operators,
 //! demo, and the private database cluster.
 
+mod args;
+mod error;
 mod migrate;
 mod tenants;
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{Args, Parser, Subcommand};
+use clap::Parser;
+
+pub use args::{Cli, Command, DbCommand, MigrateCommand, OperatorsCommand, TenantSelection, TenantsCommand};
+pub use error::CliError;
 
 use crate::app::{App, AppState};
+use crate::auth::operators::{self, OperatorWrite};
 use crate::config::{Settings, project_root};
 use crate::db::{self, Database, DatabaseLocation};
 use crate::tenancy::migrations::{self, TenantRun};
 
-#[derive(Debug, Parser)]
-#[command(name = "fotostudio", version, about = "Schema-per-tenant backend for photo studios")]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Run the HTTP server (migrates the shared schema first).
-    Serve,
-    /// Migrate the shared schema, tenant schemas, or show their state.
-    #[command(subcommand)]
-    Migrate(MigrateCommand),
-    /// Manage studios (tenants).
-    #[command(subcommand)]
-    Tenants(TenantsCommand),
-    /// Manage platform operators.
-    #[command(subcommand)]
-    Operators(OperatorsCommand),
-    /// Serve with a demo studio (created and seeded if missing); prints its URL and login.
-    Demo,
-    /// The private PostgreSQL cluster under var/ (used when no database URL is set).
-    #[command(subcommand)]
-    Db(DbCommand),
-}
-
-#[derive(Debug, Args)]
-pub struct TenantSelection {
-    /// Only this tenant (repeatable); default: every tenant.
-    #[arg(long = "tenant", value_name = "SLUG")]
-    pub tenants: Vec<String>,
-    /// How many tenants migrate at once.
-    #[arg(long)]
-    pub concurrency: Option<usize>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum MigrateCommand {
-    /// Migrate the shared schema (the tenant catalog).
-    Shared,
-    /// Migrate tenant schemas; continues past failures and exits 1 if any tenant failed.
-    Tenants(TenantSelection),
-    /// The shared schema, then every tenant.
-    All(TenantSelection),
-    /// A table of tenants with their schema version and pending migrations.
-    Status(TenantSelection),
-}
-
-#[derive(Debug, Subcommand)]
-pub enum TenantsCommand {
-    /// Provision a studio.
-    Create {
-        #[arg(long)]
-        slug: String,
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        admin_email: String,
-        #[arg(long)]
-        admin_password: String,
-        #[arg(long)]
-        admin_name: Option<String>,
-        #[arg(long)]
-        country: Option<String>,
-        #[arg(long)]
-        currency: Option<String>,
-        #[arg(long)]
-        timezone: Option<String>,
-    },
-    /// List studios.
-    List {
-        #[arg(long, value_enum)]
-        status: Option<crate::tenancy::model::TenantStatus>,
-    },
-    /// Suspend a studio (its requests answer 403 within a second on every instance).
-    Suspend { slug: String },
-    /// Re-activate a studio.
-    Activate { slug: String },
-    /// Delete a studio for good: drops its schema. Needs `--confirm <slug>`.
-    Delete {
-        slug: String,
-        #[arg(long, value_name = "SLUG")]
-        confirm: Option<String>,
-    },
-    /// Clean up provisionings that died half-way.
-    Repair,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum OperatorsCommand {
-    /// Create an operator (or reset the password of an existing one).
-    Create {
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        password: String,
-        #[arg(long, default_value = "")]
-        name: String,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum DbCommand {
-    /// Start the private cluster.
-    Start,
-    /// Stop the private cluster.
-    Stop,
-    /// Is it running, and where.
-    Status,
-}
-
-pub(crate) type CliResult = Result<ExitCode, Box<dyn std::error::Error>>;
+pub(crate) type CliResult = Result<ExitCode, CliError>;
 
 /// Parses the command line, runs the command, and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
@@ -134,10 +28,7 @@ pub fn main() -> ExitCode {
     let root = project_root();
     let settings = match Settings::load(&root) {
         Ok(settings) => settings,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return report(Err(CliError::Usage(e.to_string()))),
     };
     crate::telemetry::init(&settings.telemetry);
     if let Command::Db(command) = &cli.command {
@@ -146,18 +37,15 @@ pub fn main() -> ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build();
     let runtime = match runtime {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return report(Err(CliError::Failed(format!("cannot start the async runtime: {e}")))),
     };
     report(runtime.block_on(run(cli.command, settings, root)))
 }
 
 fn report(result: CliResult) -> ExitCode {
     result.unwrap_or_else(|e| {
-        eprintln!("error: {e}");
-        ExitCode::from(2)
+        eprintln!("error: {}", e.message());
+        ExitCode::from(e.exit_code())
     })
 }
 
@@ -180,17 +68,16 @@ fn db_command(root: &std::path::Path, command: &DbCommand) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Finds (or starts) the database server, makes sure the database exists, opens the pools.
+/// Finds (or starts) the database server, makes sure the database exists (creating it when
+/// the server allows), opens the pools.
 pub async fn open_database(
     settings: &Settings,
     root: &std::path::Path,
-) -> Result<(DatabaseLocation, Database), Box<dyn std::error::Error>> {
+) -> Result<(DatabaseLocation, Database), CliError> {
     let db_settings = settings.database.clone();
     let root = root.to_owned();
     let location = tokio::task::spawn_blocking(move || DatabaseLocation::resolve(&db_settings, &root)).await??;
-    if let DatabaseLocation::Local { .. } = &location {
-        Database::create_database_if_missing(&location.url(Some("postgres")), "fotostudio").await?;
-    }
+    Database::ensure_exists(&location.url(None)).await?;
     let options = db::connect_options(&location.url(None), &settings.database)?;
     Ok((location, Database::connect(options, &settings.database)))
 }
@@ -223,10 +110,14 @@ async fn dispatch(command: Command, settings: Settings, database: Database) -> C
         Command::Tenants(t) => tenants::run(t, &settings, &database).await,
         Command::Operators(OperatorsCommand::Create { email, password, name }) => {
             let state = AppState::new(settings, database);
-            crate::auth::operators::create(&state.db.catalog, &state.passwords, &email, &password, &name)
+            let written = operators::create(&state.db.catalog, &state.passwords, &email, &password, &name)
                 .await
-                .map_err(api_message)?;
-            println!("operator {email} can now sign in at POST /api/platform/auth/login");
+                .map_err(|e| CliError::from_api(e, &[("email", "--email"), ("password", "--password")]))?;
+            match written {
+                OperatorWrite::Created => println!("created operator {email}"),
+                OperatorWrite::PasswordReset => println!("operator {email} existed: password reset, account active"),
+            }
+            println!("they sign in at POST /api/platform/auth/login");
             Ok(ExitCode::SUCCESS)
         }
         Command::Db(_) => unreachable!("handled before the runtime starts"),
@@ -234,14 +125,17 @@ async fn dispatch(command: Command, settings: Settings, database: Database) -> C
 }
 
 async fn serve(state: Arc<AppState>) -> CliResult {
-    let app = App::bind(state).await?;
+    let server = &state.settings.server;
+    let address = format!("{}:{}", server.host, server.port);
+    let app = App::bind(state).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => CliError::Failed(format!(
+            "cannot listen on {address}: the address is already in use; stop what holds it, or set \
+             server.port (FOTOSTUDIO__SERVER__PORT) or server.host to another"
+        )),
+        _ => CliError::Failed(format!("cannot listen on {address}: {e}")),
+    })?;
     let addr = app.addr();
     tracing::info!(%addr, "listening on http://{addr}");
     app.run(crate::app::shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// An API error as a CLI message.
-pub fn api_message(e: crate::http::ApiError) -> Box<dyn std::error::Error> {
-    e.plain_message().into()
 }

@@ -4,18 +4,28 @@ use std::process::ExitCode;
 
 use crate::db::Window;
 
-use super::{CliResult, TenantsCommand, api_message};
+use super::{CliError, CliResult, TenantsCommand};
 use crate::config::Settings;
 use crate::db::Database;
 use crate::tenancy::model::TenantStatus;
 use crate::tenancy::{catalog, provision};
 
+/// The provisioning request's fields, as `tenants create` spells them.
+const CREATE_FLAGS: &[(&str, &str)] = &[
+    ("slug", "--slug"),
+    ("name", "--name"),
+    ("country", "--country"),
+    ("currency", "--currency"),
+    ("timezone", "--timezone"),
+    ("admin.email", "--admin-email"),
+    ("admin.password", "--admin-password"),
+    ("admin.full_name", "--admin-name"),
+];
+
 pub(super) async fn run(command: TenantsCommand, settings: &Settings, database: &Database) -> CliResult {
     let pool = &database.catalog;
     let find = async |slug: &str| {
-        catalog::find_by_slug(pool, slug)
-            .await?
-            .ok_or_else(|| -> Box<dyn std::error::Error> { format!("no tenant with slug {slug}").into() })
+        catalog::find_by_slug(pool, slug).await?.ok_or_else(|| CliError::Failed(format!("no studio with slug {slug}")))
     };
     match command {
         TenantsCommand::Create { slug, name, admin_email, admin_password, admin_name, country, currency, timezone } => {
@@ -28,8 +38,9 @@ pub(super) async fn run(command: TenantsCommand, settings: &Settings, database: 
                 timezone,
                 admin: provision::AdminInput { email: admin_email, full_name: admin_name, password: admin_password },
             };
-            let (tenant, timings) =
-                provision::provision(pool, &passwords, &settings.provisioning, &request).await.map_err(api_message)?;
+            let (tenant, timings) = provision::provision(pool, &passwords, &settings.provisioning, &request)
+                .await
+                .map_err(|e| CliError::from_api(e, CREATE_FLAGS))?;
             println!(
                 "provisioned {} (schema {}, version {}) in {} ms",
                 tenant.slug,
@@ -55,10 +66,9 @@ pub(super) async fn run(command: TenantsCommand, settings: &Settings, database: 
         TenantsCommand::Activate { slug } => set_status(pool, find(&slug).await?.id, &slug, TenantStatus::Active).await,
         TenantsCommand::Delete { slug, confirm } => {
             if confirm.as_deref() != Some(slug.as_str()) {
-                return Err(format!(
+                return Err(CliError::Usage(format!(
                     "this drops the schema of {slug} and every row in it; repeat the slug: --confirm {slug}"
-                )
-                .into());
+                )));
             }
             let tenant = find(&slug).await?;
             provision::purge(pool, &tenant).await?;

@@ -33,12 +33,34 @@ pub struct Database {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbSetupError {
-    #[error("database.url is not a valid PostgreSQL URL: {0}")]
+    #[error("database.url is not a valid PostgreSQL URL: {}", describe(.0))]
     BadUrl(sqlx::Error),
     #[error("cannot start the private PostgreSQL cluster: {0}")]
     LocalCluster(#[from] local_pg::LocalPgError),
-    #[error("cannot connect to the database: {0}")]
+    #[error("cannot connect to the database: {}", describe(.0))]
     Connect(sqlx::Error),
+    #[error(
+        "database {name:?} does not exist on {server}, and it could not be created ({why}); create it \
+         (e.g. `createdb {name}` on that server) or give the URL's user the CREATEDB privilege"
+    )]
+    Missing { name: String, server: String, why: String },
+}
+
+/// A database error as a person should read it: PostgreSQL's message (and detail), without
+/// the server's source line that sqlx appends (`... at line 948`).
+pub fn describe(err: &sqlx::Error) -> String {
+    match err {
+        sqlx::Error::Database(db) => match db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+            Some(pg) => match pg.detail() {
+                Some(detail) => format!("{} ({detail})", pg.message()),
+                None => pg.message().to_owned(),
+            },
+            None => db.message().to_owned(),
+        },
+        sqlx::Error::PoolTimedOut => "timed out waiting for a database connection".to_owned(),
+        sqlx::Error::Io(e) => format!("cannot reach the database server: {e}"),
+        other => other.to_string(),
+    }
 }
 
 /// Where the database is: the configured URL, or the private cluster under `<root>/var`.
@@ -139,6 +161,31 @@ impl Database {
             settings.search_path_mode,
         );
         Database { catalog, tenants, options }
+    }
+
+    /// Makes sure the database of `url` exists: if the server says it does not, creates it
+    /// (connecting to the server's `postgres` database), or says plainly how to.
+    pub async fn ensure_exists(url: &str) -> Result<(), DbSetupError> {
+        use sqlx::Connection;
+        let options = PgConnectOptions::from_str(url).map_err(DbSetupError::BadUrl)?;
+        match sqlx::PgConnection::connect_with(&options).await {
+            Ok(conn) => {
+                conn.close().await.ok();
+                Ok(())
+            }
+            Err(e) if e.as_database_error().and_then(|d| d.code()).as_deref() == Some("3D000") => {
+                let name = options.get_database().unwrap_or("postgres").to_owned();
+                let server = format!("{}:{}", options.get_host(), options.get_port());
+                match Database::create_database_if_missing(&with_database(url, "postgres"), &name).await {
+                    Ok(()) => {
+                        tracing::info!(database = %name, "created database {name}");
+                        Ok(())
+                    }
+                    Err(why) => Err(DbSetupError::Missing { name, server, why: why.to_string() }),
+                }
+            }
+            Err(e) => Err(DbSetupError::Connect(e)),
+        }
     }
 
     /// Creates database `name` on the server of `admin_url` if it does not exist.

@@ -95,7 +95,8 @@ impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
                 response.headers_mut().insert(REQUEST_ID_HEADER, value);
             }
             let status = response.status().as_u16();
-            let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+            // Milliseconds to the microsecond: finer digits are noise.
+            let latency_ms = started.elapsed().as_micros() as f64 / 1000.0;
             let span = tracing::Span::current();
             span.record("status", status);
             span.record("latency_ms", latency_ms);

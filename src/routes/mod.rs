@@ -6,7 +6,9 @@ pub mod tags;
 
 use std::sync::Arc;
 
+use poem::endpoint::make_sync;
 use poem::middleware::{NormalizePath, TrailingSlash};
+use poem::web::Html;
 use poem::{EndpointExt, Route};
 use poem_openapi::OpenApiService;
 
@@ -48,17 +50,56 @@ pub fn openapi() -> OpenApiService<Apis, ()> {
     )
 }
 
+/// How a request names its studio, declared on every studio route so `/docs` can call them.
+const TENANT_HEADER_DOC: &str = "The studio, by its slug (e.g. `demo`). Optional when the host names the \
+     studio: `<slug>.<base domain>` (e.g. `demo.fotostudio.localhost`) or one of its custom domains; if \
+     both are given they must agree (400 `tenant_mismatch`).";
+
+/// The OpenAPI document as served at `/openapi.json` and behind `/docs`: poem-openapi's,
+/// with the optional `X-Tenant` header declared on every studio route (those a studio's
+/// token opens, and the studio's sign-in and public routes), so a client generated from it —
+/// or "Try it out" in `/docs` — can name the studio.
+pub fn document() -> String {
+    let mut spec: serde_json::Value = serde_json::from_str(&openapi().spec()).expect("poem-openapi writes valid JSON");
+    let header = serde_json::json!({
+        "name": "X-Tenant", "in": "header", "required": false,
+        "description": TENANT_HEADER_DOC, "schema": {"type": "string"}
+    });
+    if let Some(paths) = spec["paths"].as_object_mut() {
+        for (path, operations) in paths.iter_mut() {
+            let studio_path = path.starts_with("/api/auth/") || path.starts_with("/api/public/");
+            for operation in operations.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
+                let with_token = operation["security"]
+                    .as_array()
+                    .is_some_and(|s| s.iter().any(|scheme| scheme.get("TenantToken").is_some()));
+                if with_token || studio_path {
+                    match operation["parameters"].as_array_mut() {
+                        Some(parameters) => parameters.insert(0, header.clone()),
+                        None => operation["parameters"] = serde_json::json!([header.clone()]),
+                    }
+                }
+            }
+        }
+    }
+    serde_json::to_string_pretty(&spec).expect("a JSON value serialises")
+}
+
 /// The whole route table with its middleware.
 pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
     let api = openapi();
-    let spec = api.spec_endpoint();
-    let docs = api.swagger_ui();
+    let document = document();
+    // poem-openapi's Swagger UI page embeds its own document; embed the served one instead.
+    let docs_html = api.swagger_ui_html().replacen(&api.spec(), &document, 1);
+    let spec = make_sync(move |_| {
+        poem::Response::builder().content_type("application/json; charset=utf-8").body(document.clone())
+    });
+    let docs = make_sync(move |_| Html(docs_html.clone()));
     let server = &state.settings.server;
     let (body_limit, upload_limit) = (server.body_limit_bytes, server.upload_limit_bytes);
     let trust_forwarded_for = server.trust_forwarded_for;
     Route::new()
         .nest("/", api)
-        .nest("/docs", docs)
+        .at("/docs", docs)
         .at("/openapi.json", spec)
         .with(crate::tenancy::resolve::ResolveTenant(state.resolver.clone()))
         .with(body_limit::BodyLimit { json: body_limit, upload: upload_limit })

@@ -60,12 +60,23 @@ pub fn latest_version(migrations: &[Migration]) -> i32 {
 
 #[derive(Debug, thiserror::Error)]
 pub enum MigrateError {
-    #[error("database error: {0}")]
+    #[error("database error: {}", crate::db::describe(.0))]
     Database(#[from] sqlx::Error),
-    #[error("{0}")]
+    #[error("{}", describe_migration_error(.0))]
     Migration(#[from] refinery_core::Error),
     #[error("unknown tenant: {0}")]
     UnknownTenant(String),
+}
+
+/// refinery's message, with a database cause described for people (no server source line).
+fn describe_migration_error(err: &refinery_core::Error) -> String {
+    match err.kind() {
+        refinery_core::error::Kind::Connection(what, cause) => match cause.downcast_ref::<sqlx::Error>() {
+            Some(db) => format!("{what}: {}", crate::db::describe(db)),
+            None => format!("{what}: {cause}"),
+        },
+        other => other.to_string(),
+    }
 }
 
 /// Migrates the shared schema. Returns the versions applied.

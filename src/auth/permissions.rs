@@ -4,10 +4,10 @@
 //! refused. A test walks every operation of the OpenAPI document for every role against
 //! this table, so a new route without an entry fails the build's tests.
 //!
-//! The matrix follows SPEC.md §2: admin does everything; manager reads everything and
-//! creates/updates business records, but manages no users, configures nothing and deletes
-//! nothing; accountant reads clients and orders (and handles payments and financial
-//! reports); staff creates and updates day-to-day records.
+//! The matrix (docs/roles.md shows it, generated from this file): admin does everything;
+//! manager reads everything and creates/updates business records, but manages no users,
+//! configures nothing and deletes nothing; accountant reads clients and orders (and handles
+//! payments and financial reports); staff creates and updates day-to-day records.
 
 use poem::http::Method;
 
@@ -95,9 +95,35 @@ pub fn for_route(method: &Method, pattern: &str) -> Option<Permission> {
         .map(|(_, _, permission)| *permission)
 }
 
+/// The matrix as a Markdown table, one row per permission with its roles and routes:
+/// the table docs/roles.md carries (a test keeps the two equal).
+pub fn markdown_table() -> String {
+    let roles = [Admin, Manager, Accountant, Staff];
+    let mut out =
+        String::from("| permission | admin | manager | accountant | staff | routes |\n|---|:-:|:-:|:-:|:-:|---|\n");
+    for (permission, _) in MATRIX {
+        let marks: Vec<&str> = roles.iter().map(|r| if allows(*r, *permission) { "✓" } else { "" }).collect();
+        let routes: Vec<String> = ROUTES
+            .iter()
+            .filter(|(_, _, p)| p == permission)
+            .map(|(m, path, _)| format!("`{m} {}`", path.replace(":id", "{id}")))
+            .collect();
+        out.push_str(&format!("| {permission:?} | {} | {} |\n", marks.join(" | "), routes.join(", ")));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn docs_roles_md_shows_the_table_as_it_is() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/roles.md");
+        let doc = std::fs::read_to_string(&path).unwrap_or_default();
+        let table = markdown_table();
+        assert!(doc.contains(&table), "docs/roles.md must carry the permission table as it is now:\n\n{table}");
+    }
 
     #[test]
     fn only_admins_delete_and_manage_users() {

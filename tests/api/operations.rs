@@ -244,3 +244,20 @@ async fn every_201_names_the_new_resource_in_location() {
     let id = contract.assert(201).body["id"].as_str().unwrap().to_owned();
     assert_eq!(location(&contract), format!("/api/contracts/{id}"));
 }
+
+#[tokio::test]
+async fn docs_and_the_served_document_let_a_browser_name_the_studio() {
+    let app = spawn_app().await;
+    let spec = app.call(Method::GET, "/openapi.json").send().await.body;
+    for (path, method) in [("/api/clients", "get"), ("/api/auth/login", "post"), ("/api/tenants/current", "get")] {
+        let names: Vec<&str> = spec["paths"][path][method]["parameters"]
+            .as_array()
+            .map(|p| p.iter().filter_map(|p| p["name"].as_str()).collect())
+            .unwrap_or_default();
+        assert!(names.contains(&"X-Tenant"), "{method} {path} declares X-Tenant: {names:?}");
+    }
+    let platform = &spec["paths"]["/api/tenants"]["get"]["parameters"];
+    assert!(!platform.to_string().contains("X-Tenant"), "platform routes name no studio");
+    let docs = app.call(Method::GET, "/docs").send().await;
+    assert!(docs.body.as_str().unwrap().contains("\"X-Tenant\""), "the page embeds the served document");
+}

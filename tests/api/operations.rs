@@ -261,3 +261,40 @@ async fn docs_and_the_served_document_let_a_browser_name_the_studio() {
     let docs = app.call(Method::GET, "/docs").send().await;
     assert!(docs.body.as_str().unwrap().contains("\"X-Tenant\""), "the page embeds the served document");
 }
+
+#[tokio::test]
+async fn the_cli_names_the_flags_typed_and_keeps_exit_codes_to_one_meaning() {
+    let app = spawn_app().await;
+    let url = crate::helpers::server_url(&app.db_name);
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_fotostudio"))
+            .args(args)
+            .env("FOTOSTUDIO_ENV", "test")
+            .env("FOTOSTUDIO_ROOT", env!("CARGO_MANIFEST_DIR"))
+            .env("FOTOSTUDIO__DATABASE__URL", &url)
+            .output()
+            .unwrap();
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.code(), text)
+    };
+    let create = ["tenants", "create", "--slug", "acme", "--name", "Acme", "--admin-email", "a@acme.pe"];
+    let (code, text) = cli(&[&create[..], &["--admin-password", "short"]].concat());
+    assert_eq!(code, Some(2), "a bad value is a usage error: {text}");
+    assert!(text.contains("--admin-password:"), "names the flag as typed: {text}");
+    let (code, text) = cli(&[&create[..], &["--admin-password", "long-enough-2026"]].concat());
+    assert_eq!(code, Some(0), "{text}");
+    let (code, text) = cli(&[&create[..], &["--admin-password", "long-enough-2026"]].concat());
+    assert_eq!(code, Some(1), "a taken slug is not a usage error: {text}");
+    assert!(text.contains("--slug:"), "{text}");
+    let (code, text) = cli(&["tenants", "delete", "acme"]);
+    assert_eq!(code, Some(2), "{text}");
+    let (code, text) = cli(&["tenants", "suspend", "nobody"]);
+    assert_eq!(code, Some(1), "{text}");
+    let operator = ["operators", "create", "--email", "ops@acme.pe", "--password", "long-enough-2026"];
+    assert!(cli(&operator).1.contains("created operator"));
+    assert!(cli(&operator).1.contains("password reset"));
+    let (_, help) = cli(&["tenants", "create", "--help"]);
+    for rule in ["subdomain and X-Tenant value", "at least 10 characters", "PE → PEN", "PE → America/Lima"] {
+        assert!(help.contains(rule), "`tenants create --help` explains {rule:?}: {help}");
+    }
+}

@@ -5,8 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use poem::Server;
-use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::auth::extract::GuessGuard;
@@ -17,6 +16,7 @@ use crate::auth::users::avatar::AvatarStore;
 use crate::config::Settings;
 use crate::db::Database;
 use crate::http::rate_limit::RateLimiter;
+use crate::http::server::{self, Limits};
 use crate::tenancy::migrations;
 use crate::tenancy::resolve::TenantResolver;
 
@@ -67,7 +67,7 @@ impl AppState {
 /// A bound, not yet running, server.
 pub struct App {
     pub state: Arc<AppState>,
-    acceptor: TcpAcceptor,
+    listener: TcpListener,
     addr: SocketAddr,
 }
 
@@ -75,13 +75,28 @@ impl App {
     /// Binds `server.host:server.port` (0 picks a free port).
     pub async fn bind(state: Arc<AppState>) -> std::io::Result<App> {
         let server = &state.settings.server;
-        let acceptor = TcpListener::bind(format!("{}:{}", server.host, server.port)).into_acceptor().await?;
-        let addr = acceptor
-            .local_addr()
-            .first()
-            .and_then(|a| a.as_socket_addr().copied())
-            .ok_or_else(|| std::io::Error::other("listener has no socket address"))?;
-        Ok(App { state, acceptor, addr })
+        let listener = TcpListener::bind(format!("{}:{}", server.host, server.port)).await?;
+        let addr = listener.local_addr()?;
+        Ok(App { state, listener, addr })
+    }
+
+    /// The bounds connections are served under: the configured ones, with the connection
+    /// cap kept below the open-files limit (raised to its maximum first), leaving room for
+    /// database connections and files.
+    fn limits(&self) -> Limits {
+        let server = &self.state.settings.server;
+        let files = usize::try_from(server::raise_file_limit()).unwrap_or(usize::MAX);
+        let room = files.saturating_sub(256).max(16);
+        let max_connections = match server.max_connections {
+            0 => room.min(10_000),
+            n => n.min(room),
+        };
+        Limits {
+            head_timeout: Duration::from_secs(server.request_head_timeout_seconds),
+            idle_timeout: Duration::from_secs(server.keep_alive_idle_seconds),
+            max_head_bytes: server.max_request_head_bytes,
+            max_connections,
+        }
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -98,8 +113,8 @@ impl App {
         ));
         let grace = Duration::from_secs(self.state.settings.server.shutdown_grace_seconds);
         let routes = crate::routes::routes(self.state.clone());
-        let result =
-            Server::new_with_acceptor(self.acceptor).run_with_graceful_shutdown(routes, shutdown, Some(grace)).await;
+        let limits = self.limits();
+        let result = server::serve(self.listener, routes, limits, shutdown, grace).await;
         let _ = stop_tx.send(true);
         let _ = listener.await;
         self.state.db.tenants.close();

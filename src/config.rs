@@ -45,6 +45,14 @@ pub struct ServerSettings {
     pub upload_limit_bytes: usize,
     /// Take the client IP from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// A request head must arrive within this many seconds of its first byte.
+    pub request_head_timeout_seconds: u64,
+    /// A keep-alive connection may wait this long for its next request.
+    pub keep_alive_idle_seconds: u64,
+    /// The largest request head (request line and headers); larger: 431.
+    pub max_request_head_bytes: usize,
+    /// Connections served at once; 0 = as many as the open-files limit allows (at most 10000).
+    pub max_connections: usize,
 }
 
 /// A setting that takes one of a few words: the word, or a message listing every choice.
@@ -146,6 +154,10 @@ pub struct AuthSettings {
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub argon2_parallelism: u32,
+    /// Password hashes computed at once; 0 = one per core.
+    pub argon2_max_concurrent: usize,
+    /// How long a sign-in waits for its turn before 503 with Retry-After.
+    pub argon2_queue_ms: u64,
 }
 
 impl std::fmt::Debug for AuthSettings {
@@ -229,6 +241,12 @@ impl Settings {
     /// Checks what types alone cannot.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let fail = |key: &str, why: &str| Err(ConfigError(format!("{key}: {why}")));
+        if self.server.request_head_timeout_seconds == 0 || self.server.keep_alive_idle_seconds == 0 {
+            return fail("server.request_head_timeout_seconds", "and keep_alive_idle_seconds must be at least 1");
+        }
+        if !(8192..=1_048_576).contains(&self.server.max_request_head_bytes) {
+            return fail("server.max_request_head_bytes", "must be between 8192 and 1048576");
+        }
         if self.database.max_connections == 0 {
             return fail("database.max_connections", "must be at least 1");
         }

@@ -234,14 +234,21 @@ impl TenantVisitor {
         &self.audit
     }
 
-    /// 429 if this client has guessed wrong too often; call before looking a guess up.
+    /// Reserves one guess for this client, or 429 if it has guessed wrong too often. Call
+    /// it before looking a guess up: deciding and counting are one step, so a burst of
+    /// concurrent guesses cannot get more than the limit evaluated. The guess stays counted
+    /// unless `right_guess` gives it back.
     pub fn check_guesses(&self) -> Result<(), ApiError> {
-        self.guesses.0.check(&self.audit.ip)
+        self.guesses.0.acquire(self.audit.ip)
     }
 
-    /// Counts a wrong guess (an unknown code) against this client.
-    pub fn wrong_guess(&self) {
-        self.guesses.0.record(self.audit.ip);
+    /// A wrong guess: it stays counted (`check_guesses` already counted it).
+    pub fn wrong_guess(&self) {}
+
+    /// A right guess: gives its reservation back, so families ordering from one school's
+    /// network are not throttled by their own correct codes.
+    pub fn right_guess(&self) {
+        self.guesses.0.release(&self.audit.ip);
     }
 }
 

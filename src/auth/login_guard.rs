@@ -29,30 +29,40 @@ impl LoginGuard {
     pub fn new(settings: &AuthSettings) -> LoginGuard {
         let window = Duration::from_secs(settings.login_throttle_seconds);
         LoginGuard {
-            accounts: RateLimiter::new(settings.login_max_failures_per_account, window, 1_000_000),
-            ips: RateLimiter::new(settings.login_max_failures_per_ip, window, 1_000_000),
+            accounts: RateLimiter::new(settings.login_max_failures_per_account, window, 200_000),
+            ips: RateLimiter::new(settings.login_max_failures_per_ip, window, 200_000),
         }
     }
 
-    /// 429 if the account or the IP is throttled.
-    pub fn check(&self, scope: Option<Uuid>, email: &str, ip: Option<IpAddr>) -> Result<(), ApiError> {
-        self.accounts.check(&account(scope, email))?;
-        if let Some(ip) = ip {
-            self.ips.check(&ip)?;
+    /// Reserves one attempt for the account and the IP, or 429 (Retry-After) if either has
+    /// none left. The reservation counts as a failure unless `succeeded` gives it back, so
+    /// however many attempts arrive at once, at most the limit is ever evaluated.
+    pub fn attempt(&self, scope: Option<Uuid>, email: &str, ip: Option<IpAddr>) -> Result<(), ApiError> {
+        let key = account(scope, email);
+        self.accounts.acquire(key.clone())?;
+        if let Some(ip) = ip
+            && let Err(e) = self.ips.acquire(ip)
+        {
+            self.accounts.release(&key);
+            return Err(e);
         }
         Ok(())
     }
 
-    /// Counts a failed attempt against the account and the IP.
-    pub fn failed(&self, scope: Option<Uuid>, email: &str, ip: Option<IpAddr>) {
-        self.accounts.record(account(scope, email));
+    /// Gives back a reservation whose password was never evaluated (the server was busy).
+    pub fn withdraw(&self, scope: Option<Uuid>, email: &str, ip: Option<IpAddr>) {
+        self.accounts.release(&account(scope, email));
         if let Some(ip) = ip {
-            self.ips.record(ip);
+            self.ips.release(&ip);
         }
     }
 
-    /// A successful sign-in clears the account's failures (not the IP's).
-    pub fn succeeded(&self, scope: Option<Uuid>, email: &str) {
+    /// A correct password: the account's failures are forgotten and the IP's reservation
+    /// given back (an office signing in all day is not an attacker).
+    pub fn succeeded(&self, scope: Option<Uuid>, email: &str, ip: Option<IpAddr>) {
         self.accounts.reset(&account(scope, email));
+        if let Some(ip) = ip {
+            self.ips.release(&ip);
+        }
     }
 }

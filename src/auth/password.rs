@@ -4,6 +4,11 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
 use crate::config::AuthSettings;
 use crate::http::ApiError;
 
@@ -11,9 +16,16 @@ pub const MIN_PASSWORD_LENGTH: usize = 10;
 pub const MAX_PASSWORD_LENGTH: usize = 256;
 
 /// Hashes and verifies passwords with the configured argon2id parameters.
+///
+/// Each computation holds `argon2_memory_kib` of memory for its duration, so at most
+/// `permits` run at once (by default one per core: more would only queue on the CPU while
+/// holding memory); the rest wait up to `queue` for a turn and are then answered 503 with
+/// Retry-After. Memory stays flat however many sign-ins arrive.
 #[derive(Clone)]
 pub struct PasswordHasherConfig {
     params: Params,
+    permits: Arc<Semaphore>,
+    queue: Duration,
     /// A hash of a random password, verified against when the account does not exist so an
     /// unknown email costs the same time as a wrong password.
     dummy_hash: String,
@@ -24,7 +36,14 @@ impl PasswordHasherConfig {
         let params =
             Params::new(settings.argon2_memory_kib, settings.argon2_iterations, settings.argon2_parallelism, None)
                 .expect("argon2 parameters were validated with the settings");
-        let mut config = PasswordHasherConfig { params, dummy_hash: String::new() };
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let permits = if settings.argon2_max_concurrent == 0 { cores } else { settings.argon2_max_concurrent };
+        let mut config = PasswordHasherConfig {
+            params,
+            permits: Arc::new(Semaphore::new(permits)),
+            queue: Duration::from_millis(settings.argon2_queue_ms),
+            dummy_hash: String::new(),
+        };
         config.dummy_hash = config.hash_now(&uuid::Uuid::new_v4().to_string());
         config
     }
@@ -41,16 +60,32 @@ impl PasswordHasherConfig {
             .to_string()
     }
 
+    /// A turn to compute, or 503 when every turn stays taken for longer than the queue wait.
+    async fn turn(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+        match tokio::time::timeout(self.queue, self.permits.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(ApiError::Unavailable {
+                code: "service_unavailable",
+                detail: "too many sign-ins at once; try again in a moment".to_owned(),
+                retry_after_seconds: 1,
+            }),
+        }
+    }
+
     /// Hashes a password (PHC string).
     pub async fn hash(&self, password: &str) -> Result<String, ApiError> {
+        let permit = self.turn().await?;
         let this = self.clone();
         let password = password.to_owned();
-        tokio::task::spawn_blocking(move || this.hash_now(&password)).await.map_err(ApiError::internal)
+        let hashed = tokio::task::spawn_blocking(move || this.hash_now(&password)).await.map_err(ApiError::internal);
+        drop(permit);
+        hashed
     }
 
     /// Checks a password against a stored hash; with `None` (no such account) it checks
     /// against a dummy hash and answers false, taking the same time.
-    pub async fn verify(&self, password: &str, hash: Option<&str>) -> bool {
+    pub async fn verify(&self, password: &str, hash: Option<&str>) -> Result<bool, ApiError> {
+        let permit = self.turn().await?;
         let exists = hash.is_some();
         let hash = hash.unwrap_or(&self.dummy_hash).to_owned();
         let this = self.clone();
@@ -62,7 +97,8 @@ impl PasswordHasherConfig {
         })
         .await
         .unwrap_or(false);
-        exists && verified
+        drop(permit);
+        Ok(exists && verified)
     }
 }
 

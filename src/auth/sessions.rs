@@ -79,15 +79,18 @@ impl Sessions {
         password: &str,
     ) -> ApiResult<TokenResponse> {
         let email = email.trim();
-        self.guard.check(Some(tenant.id), email, origin.ip)?;
+        self.guard.attempt(Some(tenant.id), email, origin.ip)?;
         let mut db = self.tenants.acquire(&tenant.schema).await?;
         let user = repo::find_by_email(&mut db, email).await?;
         // Verified even when the user does not exist, so both cases take the same time.
-        let verified = self.passwords.verify(password, user.as_ref().map(|u| u.password_hash.as_str())).await;
+        let verified = self
+            .passwords
+            .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
+            .await
+            .inspect_err(|_| self.guard.withdraw(Some(tenant.id), email, origin.ip))?;
         let user = match user {
             Some(user) if verified && user.active => user,
             other => {
-                self.guard.failed(Some(tenant.id), email, origin.ip);
                 let reason = match &other {
                     None => "unknown_email",
                     Some(u) if !u.active => "inactive",
@@ -101,7 +104,7 @@ impl Sessions {
                 return Err(bad_credentials());
             }
         };
-        self.guard.succeeded(Some(tenant.id), email);
+        self.guard.succeeded(Some(tenant.id), email, origin.ip);
         let ctx = AuditContext { actor_id: Some(user.id), ..anonymous(origin) };
         db.begin().await?;
         repo::record_login(&mut db, user.id).await?;
@@ -159,18 +162,21 @@ impl Sessions {
         password: &str,
     ) -> ApiResult<TokenResponse> {
         let email = email.trim();
-        self.guard.check(None, email, origin.ip)?;
+        self.guard.attempt(None, email, origin.ip)?;
         let operator = operators::find_by_email(&self.catalog, email).await?;
-        let verified = self.passwords.verify(password, operator.as_ref().map(|o| o.password_hash.as_str())).await;
+        let verified = self
+            .passwords
+            .verify(password, operator.as_ref().map(|o| o.password_hash.as_str()))
+            .await
+            .inspect_err(|_| self.guard.withdraw(None, email, origin.ip))?;
         let operator = match operator {
             Some(op) if verified && op.active => op,
             _ => {
-                self.guard.failed(None, email, origin.ip);
                 tracing::warn!(operator.email = %email, "operator sign-in failed");
                 return Err(bad_credentials());
             }
         };
-        self.guard.succeeded(None, email);
+        self.guard.succeeded(None, email, origin.ip);
         let mut tx = self.catalog.begin().await?;
         operators::record_login(&mut tx, operator.id).await?;
         let session = refresh::start_family(&mut *tx, Store::Platform, operator.id, self.refresh_ttl).await?;

@@ -2,6 +2,9 @@
 //! (poem's own `SizeLimit` also refuses bodies without Content-Length, which would turn
 //! every GET into 411.)
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use futures::StreamExt;
 use poem::http::header;
 use poem::{Body, Endpoint, Middleware, Request};
@@ -48,14 +51,28 @@ impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
             Some(length) if length > limit as u64 => return Err(too_large(limit)),
             Some(_) => {}
             None => {
-                // Chunked: count as it streams and fail the read past the limit.
+                // Chunked: count as it streams and fail the read past the limit. Whatever the
+                // reader then makes of the failed read (a parse error, most often), the
+                // answer is 413: the body was too large, not malformed.
+                let exceeded = Arc::new(AtomicBool::new(false));
+                let flag = exceeded.clone();
                 let mut seen = 0usize;
                 let stream = req.take_body().into_bytes_stream().map(move |chunk| {
                     let chunk = chunk?;
                     seen += chunk.len();
-                    if seen > limit { Err(std::io::Error::other("request body too large")) } else { Ok(chunk) }
+                    if seen > limit {
+                        flag.store(true, Ordering::Relaxed);
+                        Err(std::io::Error::other("request body too large"))
+                    } else {
+                        Ok(chunk)
+                    }
                 });
                 req.set_body(Body::from_bytes_stream(stream));
+                let answer = self.inner.call(req).await;
+                if exceeded.load(Ordering::Relaxed) {
+                    return Err(too_large(limit));
+                }
+                return answer;
             }
         }
         self.inner.call(req).await

@@ -1,6 +1,6 @@
 //! HTTP plumbing shared by every API: problem details and database error classification,
-//! pagination, JSON responses, field validation, body limits, rate limits and the request
-//! context. It knows nothing of studios, tenancy or identity; the route table that puts the
+//! pagination, JSON responses, field validation, body limits, rate limits, the request
+//! context and the server loop. It knows nothing of studios, tenancy or identity; the route table that puts the
 //! APIs together is [`crate::routes`].
 
 pub mod body_limit;
@@ -12,5 +12,6 @@ pub mod pagination;
 pub mod rate_limit;
 pub mod request_context;
 pub mod responses;
+pub mod server;
 
 pub use error::{ApiError, ApiResult, FieldError, Problem};

@@ -323,7 +323,7 @@ impl TenantsApi {
             });
         }
         let ip: Option<IpAddr> = remote.as_socket_addr().map(|a| a.ip());
-        state.signup_limiter.hit(ip)?;
+        state.signup_limiter.acquire(ip)?;
         let (tenant, _) =
             provision::provision(&state.db.catalog, &state.passwords, &state.settings.provisioning, &body).await?;
         Ok(Created::new(TenantView::from(&tenant)))

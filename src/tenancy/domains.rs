@@ -27,9 +27,39 @@ pub fn parse(input: &str, base_domain: &str) -> Result<String, &'static str> {
     Ok(domain)
 }
 
+/// Whether `host` (as a request names it, port stripped) can be a host at all: a DNS name
+/// of at most 253 characters in labels of 1–63 letters, digits, hyphens (and underscores,
+/// which some internal names carry), or an IP literal. Checked before any lookup, so no
+/// cache ever holds a key an attacker sized.
+pub fn is_plausible_host(host: &str) -> bool {
+    if host.starts_with('[') && host.ends_with(']') {
+        return host[1..host.len() - 1].parse::<std::net::Ipv6Addr>().is_ok();
+    }
+    let host = host.strip_suffix('.').unwrap_or(host);
+    !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{is_plausible_host, parse};
+
+    #[test]
+    fn only_plausible_hosts_pass() {
+        for good in ["acme.fotostudio.localhost", "localhost", "127.0.0.1", "[::1]", "fotos.acme.pe.", "a_b.internal"] {
+            assert!(is_plausible_host(good), "{good}");
+        }
+        let long_label = format!("{}.pe", "a".repeat(64));
+        let long_name = ["abcdefghij"; 26].join(".");
+        for bad in ["", "a..pe", "acme .pe", "ac/me.pe", "[zz]", long_label.as_str(), long_name.as_str()] {
+            assert!(!is_plausible_host(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn domains_are_normalised_and_checked() {

@@ -200,8 +200,7 @@ impl TenantResolver {
 
     /// Resolves a request's tenant from its `X-Tenant` header and host name.
     pub async fn resolve(&self, header: Option<&str>, host: Option<&str>) -> Result<Arc<Tenant>, ResolveError> {
-        let host = host.map(|h| h.to_ascii_lowercase());
-        let from_host = match host.as_deref().map(|h| self.classify_host(h)) {
+        let from_host = match host.map(|h| self.classify_host(h)) {
             None | Some(HostKind::Platform) => None,
             Some(HostKind::Subdomain(label)) => Some(self.by_slug(label).await?.ok_or(ResolveError::NotFound)?),
             Some(HostKind::Domain(domain)) => {
@@ -267,14 +266,44 @@ pub struct ResolveTenantEndpoint<E> {
     resolver: Arc<TenantResolver>,
 }
 
+fn bad_host(detail: &str) -> poem::Error {
+    ApiError::BadRequest { code: "bad_request", detail: detail.to_owned() }.into()
+}
+
+/// The one host name a request names, or 400 when it names none usable or two that could
+/// disagree: a second `Host` header, or an absolute-form target (`GET http://a/...`) whose
+/// authority is not the `Host` header (RFC 9112 §3.2). Resolution must never depend on
+/// which of two names a proxy would have used.
+fn request_host(req: &Request) -> poem::Result<Option<String>> {
+    let mut hosts = req.headers().get_all(poem::http::header::HOST).iter();
+    let header = match (hosts.next(), hosts.next()) {
+        (_, Some(_)) => return Err(bad_host("a request carries one Host header")),
+        (Some(value), None) => Some(value.to_str().map_err(|_| bad_host("the Host header is not a host name"))?),
+        (None, None) => None,
+    };
+    let target = req.uri().authority().map(|a| a.as_str());
+    let host = match (header, target) {
+        (Some(h), Some(t)) if !h.eq_ignore_ascii_case(t) => {
+            return Err(bad_host("the request target and the Host header name different hosts"));
+        }
+        (Some(h), _) => h,
+        (None, Some(t)) => t,
+        (None, None) => return Ok(None),
+    };
+    let host = host.to_ascii_lowercase();
+    if !crate::tenancy::domains::is_plausible_host(strip_port(&host)) {
+        return Err(bad_host("the Host header is not a host name"));
+    }
+    Ok(Some(host))
+}
+
 impl<E: Endpoint> Endpoint for ResolveTenantEndpoint<E> {
     type Output = E::Output;
 
     async fn call(&self, mut req: Request) -> poem::Result<Self::Output> {
         let header = req.headers().get(TENANT_HEADER).map(|v| v.to_str().unwrap_or("\u{0}"));
-        let host =
-            req.headers().get(poem::http::header::HOST).and_then(|v| v.to_str().ok()).or_else(|| req.uri().host());
-        let result = self.resolver.resolve(header, host).await;
+        let host = request_host(&req)?;
+        let result = self.resolver.resolve(header, host.as_deref()).await;
         if let Ok(tenant) = &result {
             tracing::Span::current().record("tenant", tenant.slug.as_str());
         }

@@ -156,14 +156,19 @@ pub async fn update_profile(user: &TenantUser, input: &ProfileUpdate) -> ApiResu
 /// family) of the user is revoked.
 pub async fn change_password(user: &TenantUser, sessions: &Sessions, input: &PasswordChange) -> ApiResult<()> {
     let me = me(user).await?;
-    sessions.guard.check(Some(user.tenant.id), &me.email, user.ip())?;
     if let Err(message) = password::check_policy(&input.new_password, &me.email) {
         return Err(ApiError::invalid("new_password", message));
     }
-    if !sessions.passwords.verify(&input.old_password, Some(&me.password_hash)).await {
-        sessions.guard.failed(Some(user.tenant.id), &me.email, user.ip());
+    sessions.guard.attempt(Some(user.tenant.id), &me.email, user.ip())?;
+    let verified = sessions
+        .passwords
+        .verify(&input.old_password, Some(&me.password_hash))
+        .await
+        .inspect_err(|_| sessions.guard.withdraw(Some(user.tenant.id), &me.email, user.ip()))?;
+    if !verified {
         return Err(ApiError::invalid("old_password", "is not the current password"));
     }
+    sessions.guard.succeeded(Some(user.tenant.id), &me.email, user.ip());
     let hash = sessions.passwords.hash(&input.new_password).await?;
     let mut tx = user.begin().await?;
     repo::set_password(&mut tx, me.id, &hash).await?;

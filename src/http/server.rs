@@ -108,6 +108,8 @@ where
     Ok(())
 }
 
+type HyperResponse = poem::http::Response<BoxBody<Bytes, io::Error>>;
+
 /// The route table as a hyper service for one connection.
 fn service<E: Endpoint<Output = poem::Response> + 'static>(
     endpoint: Arc<E>,
@@ -115,9 +117,9 @@ fn service<E: Endpoint<Output = poem::Response> + 'static>(
     peer: SocketAddr,
 ) -> impl hyper::service::Service<
     poem::http::Request<Incoming>,
-    Response = poem::http::Response<BoxBody<Bytes, io::Error>>,
+    Response = HyperResponse,
     Error = std::convert::Infallible,
-    Future = impl Future<Output = Result<poem::http::Response<BoxBody<Bytes, io::Error>>, std::convert::Infallible>> + Send,
+    Future = impl Future<Output = Result<HyperResponse, std::convert::Infallible>> + Send,
 > + Clone {
     let remote = RemoteAddr(Addr::SocketAddr(peer));
     hyper::service::service_fn(move |req: poem::http::Request<Incoming>| {

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::auth::extract::TenantUser;
 use crate::http::ApiResult;
 use crate::http::json::JsonOut;
+use crate::http::json_fields::FieldNamed;
 use crate::http::pagination::{Page, Paging};
 use crate::http::responses::{Created, Deleted};
 use crate::routes::ApiTags;
@@ -81,7 +82,7 @@ impl AgendaApi {
     /// Book an appointment. A staff member or resource already taken at that time is 409
     /// `schedule_conflict`, whose `context` names the appointment in the way.
     #[oai(path = "/", method = "post")]
-    async fn create(&self, user: TenantUser, body: Json<AppointmentInput>) -> ApiResult<Created<Appointment>> {
+    async fn create(&self, user: TenantUser, body: Json<FieldNamed<AppointmentInput>>) -> ApiResult<Created<Appointment>> {
         Ok(Created::new(service::create(&user, &body).await?))
     }
 
@@ -99,7 +100,7 @@ impl AgendaApi {
         &self,
         user: TenantUser,
         id: Path<Uuid>,
-        body: Json<AppointmentInput>,
+        body: Json<FieldNamed<AppointmentInput>>,
     ) -> ApiResult<JsonOut<Appointment>> {
         Ok(JsonOut(service::update(&user, id.0, &body).await?))
     }

@@ -41,6 +41,12 @@ pub enum AppointmentStatus {
 }
 
 impl AppointmentStatus {
+    /// Whether an appointment in this status keeps its staff member and resource busy (the
+    /// rule of the exclusion constraints).
+    pub fn holds_slot(self) -> bool {
+        matches!(self, AppointmentStatus::Scheduled | AppointmentStatus::Confirmed | AppointmentStatus::Done)
+    }
+
     /// Whether the status says how the appointment went, which only makes sense once it
     /// has started.
     pub fn is_outcome(self) -> bool {

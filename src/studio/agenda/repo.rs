@@ -111,6 +111,20 @@ pub async fn user_active(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<boo
     sqlx::query_scalar("SELECT active FROM users WHERE id = $1 FOR KEY SHARE").bind(id).fetch_optional(db).await
 }
 
+/// Waits for, then holds until the transaction ends, this studio's lock named `key`
+/// (`staff:<id>`, `resource:<name>`). Bookings of one staff member or resource take it
+/// before they write, so they reach the exclusion constraint one after the other: the later
+/// one sees the earlier committed and is refused at once, where two writers checking each
+/// other's uncommitted rows could deadlock.
+#[tracing::instrument(skip_all)]
+pub async fn queue_for(db: &mut TenantDb, key: &str) -> sqlx::Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '/' || $1, 0))")
+        .bind(key)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// Marks the point a refused booking rolls back to, keeping the transaction usable.
 #[tracing::instrument(skip_all)]
 pub async fn savepoint(db: &mut TenantDb) -> sqlx::Result<()> {

@@ -49,6 +49,21 @@ async fn check_links(db: &mut TenantDb, a: &ValidAppointment, kept_staff: Option
     checks.finish()
 }
 
+/// Takes the locks of the staff member and resource a booking holds, always in that order
+/// (so two bookings never wait on each other), when its status holds them at all.
+async fn queue_for_slots(db: &mut TenantDb, a: &ValidAppointment, status: AppointmentStatus) -> sqlx::Result<()> {
+    if !status.holds_slot() {
+        return Ok(());
+    }
+    if let Some(staff) = a.staff_id {
+        repo::queue_for(db, &format!("staff:{staff}")).await?;
+    }
+    if let Some(resource) = &a.resource {
+        repo::queue_for(db, &format!("resource:{}", resource.to_lowercase())).await?;
+    }
+    Ok(())
+}
+
 /// The outcome of a write made after [`repo::savepoint`]: when the database refused it as a
 /// double booking, rolls back to the savepoint and answers 409 `schedule_conflict` naming
 /// the appointment in the way (committed by then: the constraint waits for its writer).
@@ -152,6 +167,7 @@ pub async fn create(user: &TenantUser, input: &AppointmentInput) -> ApiResult<Ap
     check_outcome(status, a.starts_at, Utc::now())?;
     let mut tx = user.begin().await?;
     check_links(&mut tx, &a, None).await?;
+    queue_for_slots(&mut tx, &a, status).await?;
     let id = Uuid::now_v7();
     repo::savepoint(&mut tx).await?;
     let written = repo::insert(&mut tx, id, &a, status).await;
@@ -170,6 +186,7 @@ pub async fn update(user: &TenantUser, id: Uuid, input: &AppointmentInput) -> Ap
     let status = a.status.unwrap_or(before.status);
     check_outcome(status, a.starts_at, Utc::now())?;
     check_links(&mut tx, &a, before.staff_id).await?;
+    queue_for_slots(&mut tx, &a, status).await?;
     repo::savepoint(&mut tx).await?;
     let written = repo::update(&mut tx, id, &a, status).await;
     let after = settle(&mut tx, user, written, &a, id).await?;

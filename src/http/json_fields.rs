@@ -107,7 +107,9 @@ fn breaks(schema: &MetaSchema, value: &Value) -> Option<String> {
     let text = value.as_str();
     let fits = match (schema.ty, schema.format) {
         ("string", Some("uuid")) => text.is_some_and(|t| uuid::Uuid::parse_str(t).is_ok()),
-        ("string", Some("date-time")) => text.is_some_and(|t| t.parse::<chrono::DateTime<chrono::FixedOffset>>().is_ok()),
+        ("string", Some("date-time")) => {
+            text.is_some_and(|t| t.parse::<chrono::DateTime<chrono::FixedOffset>>().is_ok())
+        }
         ("string", Some("date")) => text.is_some_and(|t| t.parse::<chrono::NaiveDate>().is_ok()),
         // poem-openapi takes a number or a boolean as a string's text.
         ("string", _) => !(value.is_array() || value.is_object() || value.is_null()),

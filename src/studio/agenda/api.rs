@@ -3,9 +3,9 @@
 
 use chrono::NaiveDate;
 use poem::http::Uri;
+use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::OpenApi;
 use uuid::Uuid;
 
 use crate::auth::extract::TenantUser;
@@ -28,6 +28,7 @@ impl AgendaApi {
     /// (`2026-04-04`): an appointment is listed if it touches any of them. `resource`
     /// matches regardless of case; `search` matches the title.
     #[oai(path = "/", method = "get")]
+    // One argument per documented query parameter: ten filters, the page and its size.
     #[allow(clippy::too_many_arguments)]
     async fn list(
         &self,
@@ -82,7 +83,11 @@ impl AgendaApi {
     /// Book an appointment. A staff member or resource already taken at that time is 409
     /// `schedule_conflict`, whose `context` names the appointment in the way.
     #[oai(path = "/", method = "post")]
-    async fn create(&self, user: TenantUser, body: Json<FieldNamed<AppointmentInput>>) -> ApiResult<Created<Appointment>> {
+    async fn create(
+        &self,
+        user: TenantUser,
+        body: Json<FieldNamed<AppointmentInput>>,
+    ) -> ApiResult<Created<Appointment>> {
         Ok(Created::new(service::create(&user, &body).await?))
     }
 

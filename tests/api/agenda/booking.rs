@@ -81,7 +81,10 @@ async fn overlapping_bookings_of_one_staff_member_sent_at_once_one_wins_and_the_
     for (day, racers) in [(3, 2), (4, 2), (5, 2), (6, 8)] {
         let bodies = (0..racers)
             .map(|i| {
-                let (start, end) = (format!("2030-06-0{day}T10:{:02}:00-05:00", i * 2), format!("2030-06-0{day}T11:{:02}:00-05:00", i * 2));
+                let (start, end) = (
+                    format!("2030-06-0{day}T10:{:02}:00-05:00", i * 2),
+                    format!("2030-06-0{day}T11:{:02}:00-05:00", i * 2),
+                );
                 with(booking(&format!("Sesión {i}"), &start, &end), "staff_id", json!(staff))
             })
             .collect();
@@ -99,7 +102,8 @@ async fn overlapping_bookings_of_one_resource_sent_at_once_one_wins_whatever_its
         let bodies = spellings
             .iter()
             .map(|name| {
-                let body = booking(name, &format!("2030-06-0{day}T15:00:00-05:00"), &format!("2030-06-0{day}T16:00:00-05:00"));
+                let body =
+                    booking(name, &format!("2030-06-0{day}T15:00:00-05:00"), &format!("2030-06-0{day}T16:00:00-05:00"));
                 with(body, "resource", json!(name))
             })
             .collect();
@@ -124,11 +128,17 @@ async fn back_to_back_bookings_do_not_clash_and_cancelled_or_missed_ones_free_th
     clash.assert_problem(409, "schedule_conflict");
     assert_eq!(clash.body["context"]["appointment_id"], first["id"], "the earliest in the way is named");
 
-    replace(&app, &s, &first["id"], with(at("Primera", "10:00", "11:00"), "status", json!("cancelled"))).await.assert(200);
+    replace(&app, &s, &first["id"], with(at("Primera", "10:00", "11:00"), "status", json!("cancelled")))
+        .await
+        .assert(200);
     book(&app, &s, at("En lugar de la primera", "10:00", "11:00")).await;
     // A missed appointment (long past) frees its slot too.
     let past = |title: &str| {
-        with(with(booking(title, "2025-06-02T10:00:00-05:00", "2025-06-02T11:00:00-05:00"), "staff_id", json!(admin)), "resource", json!("Estudio 1"))
+        with(
+            with(booking(title, "2025-06-02T10:00:00-05:00", "2025-06-02T11:00:00-05:00"), "staff_id", json!(admin)),
+            "resource",
+            json!("Estudio 1"),
+        )
     };
     book(&app, &s, with(past("No vino"), "status", json!("no_show"))).await;
     book(&app, &s, with(past("Atendida"), "status", json!("done"))).await;
@@ -144,13 +154,19 @@ async fn reactivating_or_moving_an_appointment_into_a_taken_slot_is_a_conflict_t
     let s = app.studio("acme").await;
     let admin = user_id(&app, &s, &s.token).await;
     let at = |title: &str, from: &str, to: &str| {
-        with(booking(title, &format!("2030-06-03T{from}:00-05:00"), &format!("2030-06-03T{to}:00-05:00")), "staff_id", json!(admin))
+        with(
+            booking(title, &format!("2030-06-03T{from}:00-05:00"), &format!("2030-06-03T{to}:00-05:00")),
+            "staff_id",
+            json!(admin),
+        )
     };
     let cancelled = book(&app, &s, with(at("Cancelada", "10:00", "11:00"), "status", json!("cancelled"))).await;
     let taker = book(&app, &s, at("Nueva", "10:30", "11:30")).await;
     let later = book(&app, &s, at("Tarde", "15:00", "16:00")).await;
 
-    let back = replace(&app, &s, &cancelled["id"], with(at("Cancelada", "10:00", "11:00"), "status", json!("scheduled"))).await;
+    let back =
+        replace(&app, &s, &cancelled["id"], with(at("Cancelada", "10:00", "11:00"), "status", json!("scheduled")))
+            .await;
     back.assert_problem(409, "schedule_conflict");
     assert_eq!(back.body["context"]["appointment_id"], taker["id"]);
     assert_eq!(back.body["context"]["starts_at"], "2030-06-03T10:30:00-05:00");
@@ -165,7 +181,9 @@ async fn reactivating_or_moving_an_appointment_into_a_taken_slot_is_a_conflict_t
     assert_eq!(updates, 0, "a refused change leaves no audit row");
     // Moving within its own slot is no clash with itself; reactivating into a free slot works.
     replace(&app, &s, &taker["id"], at("Nueva", "10:45", "11:45")).await.assert(200);
-    let free = replace(&app, &s, &cancelled["id"], with(at("Cancelada", "08:00", "09:00"), "status", json!("confirmed"))).await;
+    let free =
+        replace(&app, &s, &cancelled["id"], with(at("Cancelada", "08:00", "09:00"), "status", json!("confirmed")))
+            .await;
     assert_eq!(free.assert(200).body["status"], "confirmed");
 }
 
@@ -184,5 +202,8 @@ async fn done_and_no_show_wait_for_the_appointment_to_start() {
     assert_eq!(early.assert_problem(422, "validation_failed").fields(), ["status"]);
     let past = booking("Ayer", "2026-01-05T10:00:00-05:00", "2026-01-05T11:00:00-05:00");
     let made = book(&app, &s, past.clone()).await;
-    assert_eq!(replace(&app, &s, &made["id"], with(past, "status", json!("done"))).await.assert(200).body["status"], "done");
+    assert_eq!(
+        replace(&app, &s, &made["id"], with(past, "status", json!("done"))).await.assert(200).body["status"],
+        "done"
+    );
 }

@@ -48,14 +48,17 @@ async fn the_calendar_keeps_one_staff_member_or_resource_and_leaves_cancelled_ap
     let admin = user_id(&app, &s, &s.token).await;
     let staff = user_id(&app, &s, &app.user_with_role(&s, "staff").await).await;
     let at = |title: &str, day: u32, who: &str, room: &str| {
-        let body = booking(title, &format!("2030-06-{day:02}T10:00:00-05:00"), &format!("2030-06-{day:02}T11:00:00-05:00"));
+        let body =
+            booking(title, &format!("2030-06-{day:02}T10:00:00-05:00"), &format!("2030-06-{day:02}T11:00:00-05:00"));
         with(with(body, "staff_id", json!(who)), "resource", json!(room))
     };
     book(&app, &s, at("A", 3, &admin, "Estudio 1")).await;
     book(&app, &s, at("B", 3, &staff, "Estudio 2")).await;
     book(&app, &s, at("C", 4, &staff, "Estudio 1")).await;
     let cancelled = book(&app, &s, at("D", 5, &admin, "Estudio 2")).await;
-    replace(&app, &s, &cancelled["id"], with(at("D", 5, &admin, "Estudio 2"), "status", json!("cancelled"))).await.assert(200);
+    replace(&app, &s, &cancelled["id"], with(at("D", 5, &admin, "Estudio 2"), "status", json!("cancelled")))
+        .await
+        .assert(200);
     book(&app, &s, at("Fuera de rango", 10, &admin, "Estudio 1")).await;
 
     let titles = |calendar: &serde_json::Value| -> Vec<String> {
@@ -65,7 +68,10 @@ async fn the_calendar_keeps_one_staff_member_or_resource_and_leaves_cancelled_ap
     assert_eq!(titles(&read(&app, &s, range).await), ["A", "B", "C"]);
     assert_eq!(titles(&read(&app, &s, &format!("{range}&staff={staff}")).await), ["B", "C"]);
     assert_eq!(titles(&read(&app, &s, &format!("{range}&resource=estudio%201")).await), ["A", "C"]);
-    assert_eq!(titles(&read(&app, &s, &format!("{range}&staff={admin}&resource=Estudio%202")).await), Vec::<String>::new());
+    assert_eq!(
+        titles(&read(&app, &s, &format!("{range}&staff={admin}&resource=Estudio%202")).await),
+        Vec::<String>::new()
+    );
     let listed = read(&app, &s, "/api/appointments?from=2030-06-03&to=2030-06-09&status=cancelled").await;
     assert_eq!(listed["count"], 1, "the list still has the cancelled one");
 }
@@ -87,7 +93,13 @@ async fn calendar_and_list_ranges_must_be_ordered_plausible_and_the_calendar_at_
         assert_eq!(reply.fields(), [field], "{query}");
     }
     read(&app, &s, "/api/appointments/calendar?from=2030-01-01&to=2030-03-03").await; // 62 days
-    for query in ["from=2030-02-30&to=2030-03-01", "from=2030-01-01", "to=2030-01-01", "from=ayer&to=hoy", "from=2030-01-01&to=2030-01-02&staff=nadie"] {
+    for query in [
+        "from=2030-02-30&to=2030-03-01",
+        "from=2030-01-01",
+        "to=2030-01-01",
+        "from=ayer&to=hoy",
+        "from=2030-01-01&to=2030-01-02&staff=nadie",
+    ] {
         let reply = app.as_studio(&s, Method::GET, &format!("/api/appointments/calendar?{query}")).send().await;
         reply.assert_problem(400, "invalid_parameter");
     }
@@ -107,9 +119,14 @@ async fn the_list_filters_pages_and_orders_by_start() {
     let staff = user_id(&app, &s, &app.user_with_role(&s, "staff").await).await;
     // Booked latest first, so the order is the list's own.
     for day in (1..=25).rev() {
-        let mut body = booking(&format!("Sesión {day}"), &format!("2030-07-{day:02}T10:00:00-05:00"), &format!("2030-07-{day:02}T11:00:00-05:00"));
+        let mut body = booking(
+            &format!("Sesión {day}"),
+            &format!("2030-07-{day:02}T10:00:00-05:00"),
+            &format!("2030-07-{day:02}T11:00:00-05:00"),
+        );
         if day % 5 == 0 {
-            body = with(with(with(body, "kind", json!("delivery")), "client_id", json!(client)), "staff_id", json!(staff));
+            body =
+                with(with(with(body, "kind", json!("delivery")), "client_id", json!(client)), "staff_id", json!(staff));
         }
         if day % 2 == 0 {
             body = with(body, "resource", json!("Estudio 1"));
@@ -136,6 +153,7 @@ async fn the_list_filters_pages_and_orders_by_start() {
         let reply = app.as_studio(&s, Method::GET, &format!("/api/appointments?{query}")).send().await;
         reply.assert_problem(400, "invalid_parameter");
     }
-    let too_long = app.as_studio(&s, Method::GET, &format!("/api/appointments?resource={}", "x".repeat(81))).send().await;
+    let too_long =
+        app.as_studio(&s, Method::GET, &format!("/api/appointments?resource={}", "x".repeat(81))).send().await;
     assert!(too_long.status.is_client_error(), "{}", too_long.body);
 }

@@ -51,7 +51,8 @@ async fn bad_input_on_every_route_is_a_clear_4xx_naming_the_field_and_writes_not
     }
     let id = kept["id"].as_str().unwrap();
     for method in [Method::GET, Method::PUT, Method::DELETE] {
-        let reply = app.as_studio(&s, method, "/api/appointments/not-a-uuid").json(booking("x", START, END)).send().await;
+        let reply =
+            app.as_studio(&s, method, "/api/appointments/not-a-uuid").json(booking("x", START, END)).send().await;
         reply.assert_problem(400, "invalid_parameter");
     }
     assert_eq!(count(&app, &s).await, 1, "nothing written");
@@ -72,12 +73,16 @@ async fn links_must_be_this_studios_client_contract_and_active_staff_member() {
     let a = app.studio("acme").await;
     let b = app.studio("beta").await;
     let school = |name: &str| json!({"kind": "school", "name": name});
-    let (our_school, their_school) = (app.create_client(&a, school("Colegio A")).await, app.create_client(&b, school("Colegio B")).await);
+    let (our_school, their_school) =
+        (app.create_client(&a, school("Colegio A")).await, app.create_client(&b, school("Colegio B")).await);
     let contract_of = |s, school: String| {
         let app = &app;
-        async move { app.as_studio(s, Method::POST, "/api/contracts").json(contract(&school)).send().await.body["id"].clone() }
+        async move {
+            app.as_studio(s, Method::POST, "/api/contracts").json(contract(&school)).send().await.body["id"].clone()
+        }
     };
-    let (our_contract, their_contract) = (contract_of(&a, our_school.clone()).await, contract_of(&b, their_school.clone()).await);
+    let (our_contract, their_contract) =
+        (contract_of(&a, our_school.clone()).await, contract_of(&b, their_school.clone()).await);
     let their_admin = user_id(&app, &b, &b.token).await;
     let links = |client: &str, contract: &Value, staff: &str| {
         let body = with(booking("Jornada", START, END), "kind", json!("school_day"));
@@ -101,9 +106,17 @@ async fn links_must_be_this_studios_client_contract_and_active_staff_member() {
     assert!(made["contract_number"].as_str().unwrap().starts_with("CTR-"));
 
     // A deactivated user stays on what they had, but takes nothing new.
-    app.as_studio(&a, Method::PUT, &format!("/api/users/{staff}")).json(json!({"active": false})).send().await.assert(200);
+    app.as_studio(&a, Method::PUT, &format!("/api/users/{staff}"))
+        .json(json!({"active": false}))
+        .send()
+        .await
+        .assert(200);
     replace(&app, &a, &made["id"], with(ours.clone(), "title", json!("Jornada (tarde)"))).await.assert(200);
-    let other_day = with(with(ours, "starts_at", json!("2030-06-04T10:00:00-05:00")), "ends_at", json!("2030-06-04T11:00:00-05:00"));
+    let other_day = with(
+        with(ours, "starts_at", json!("2030-06-04T10:00:00-05:00")),
+        "ends_at",
+        json!("2030-06-04T11:00:00-05:00"),
+    );
     assert_eq!(try_book(&app, &a, other_day).await.assert_problem(422, "validation_failed").fields(), ["staff_id"]);
 
     // What an appointment links to cannot be deleted from under it.
@@ -120,11 +133,13 @@ async fn links_must_be_this_studios_client_contract_and_active_staff_member() {
 async fn everyone_but_accountants_books_and_changes_accountants_read_and_only_admins_delete() {
     let app = spawn_app().await;
     let s = app.studio("acme").await;
-    let as_role = |token: &str, method: Method, path: &str| app.call(method, path).via(Via::Header("acme".into())).token(token);
+    let as_role =
+        |token: &str, method: Method, path: &str| app.call(method, path).via(Via::Header("acme".into())).token(token);
     let mut made = Vec::new();
     for (n, role) in ["manager", "staff"].into_iter().enumerate() {
         let token = app.user_with_role(&s, role).await;
-        let body = booking(role, &format!("2030-06-0{}T10:00:00-05:00", n + 3), &format!("2030-06-0{}T11:00:00-05:00", n + 3));
+        let body =
+            booking(role, &format!("2030-06-0{}T10:00:00-05:00", n + 3), &format!("2030-06-0{}T11:00:00-05:00", n + 3));
         let created = as_role(&token, Method::POST, "/api/appointments").json(body.clone()).send().await;
         let id = created.assert(201).body["id"].as_str().unwrap().to_owned();
         let path = format!("/api/appointments/{id}");
@@ -136,8 +151,16 @@ async fn everyone_but_accountants_books_and_changes_accountants_read_and_only_ad
     for path in ["/api/appointments", "/api/appointments/calendar?from=2030-06-01&to=2030-06-30", made[0].as_str()] {
         as_role(&accountant, Method::GET, path).send().await.assert(200);
     }
-    as_role(&accountant, Method::POST, "/api/appointments").json(booking("x", START, END)).send().await.assert_problem(403, "forbidden");
-    as_role(&accountant, Method::PUT, &made[0]).json(booking("x", START, END)).send().await.assert_problem(403, "forbidden");
+    as_role(&accountant, Method::POST, "/api/appointments")
+        .json(booking("x", START, END))
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
+    as_role(&accountant, Method::PUT, &made[0])
+        .json(booking("x", START, END))
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
     as_role(&accountant, Method::DELETE, &made[0]).send().await.assert_problem(403, "forbidden");
     app.as_studio(&s, Method::DELETE, &made[0]).send().await.assert(204);
     assert_eq!(count(&app, &s).await, 1);
@@ -157,7 +180,11 @@ async fn another_studio_can_neither_see_nor_change_an_appointment_nor_clash_with
     assert_eq!(count(&app, &b).await, 0);
     assert_eq!(read(&app, &b, "/api/appointments/calendar?from=2030-06-01&to=2030-06-30").await["count"], 0);
     app.as_studio(&b, Method::GET, &path).send().await.assert_problem(404, "not_found");
-    app.as_studio(&b, Method::PUT, &path).json(booking("Mía", START, END)).send().await.assert_problem(404, "not_found");
+    app.as_studio(&b, Method::PUT, &path)
+        .json(booking("Mía", START, END))
+        .send()
+        .await
+        .assert_problem(404, "not_found");
     app.as_studio(&b, Method::DELETE, &path).send().await.assert_problem(404, "not_found");
     // Their room of the same name at the same time is their own.
     book(&app, &b, room(booking("De Beta", START, END))).await;
@@ -173,8 +200,14 @@ async fn another_studio_can_neither_see_nor_change_an_appointment_nor_clash_with
 async fn the_demo_books_a_week_of_every_kind_for_its_admin_some_cancelled() {
     let app = spawn_app().await;
     fotostudio::demo::ensure_demo_studio(&app.state).await.expect("demo studio");
-    let token = app.login(fotostudio::demo::SLUG, fotostudio::demo::ADMIN_EMAIL, fotostudio::demo::ADMIN_PASSWORD).await;
-    let demo = crate::helpers::Studio { slug: "demo".into(), id: String::new(), token: token.clone(), admin_email: String::new() };
+    let token =
+        app.login(fotostudio::demo::SLUG, fotostudio::demo::ADMIN_EMAIL, fotostudio::demo::ADMIN_PASSWORD).await;
+    let demo = crate::helpers::Studio {
+        slug: "demo".into(),
+        id: String::new(),
+        token: token.clone(),
+        admin_email: String::new(),
+    };
     let admin = user_id(&app, &demo, &token).await;
     let today = Utc::now().with_timezone(&chrono_tz::America::Lima).date_naive();
     let monday = today - Days::new(today.weekday().num_days_from_monday() as u64);
@@ -185,7 +218,9 @@ async fn the_demo_books_a_week_of_every_kind_for_its_admin_some_cancelled() {
     for kind in ["session", "delivery", "school_day", "meeting"] {
         assert!(shown.iter().any(|a| a["kind"] == kind), "a {kind} this week");
     }
-    assert!(shown.iter().all(|a| a["staff_id"] == admin.as_str() && a["starts_at"].as_str().unwrap().ends_with("-05:00")));
+    assert!(
+        shown.iter().all(|a| a["staff_id"] == admin.as_str() && a["starts_at"].as_str().unwrap().ends_with("-05:00"))
+    );
     let resources: std::collections::BTreeSet<&str> = shown.iter().filter_map(|a| a["resource"].as_str()).collect();
     assert_eq!(resources.len(), 2, "{resources:?}");
     let cancelled = read(&app, &demo, &format!("/api/appointments?status=cancelled&{week}")).await;

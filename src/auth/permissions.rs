@@ -27,6 +27,10 @@ pub enum Permission {
     /// Create, replace and move contracts along their workflow.
     WriteContracts,
     DeleteContracts,
+    ReadAppointments,
+    /// Book, replace and cancel appointments.
+    WriteAppointments,
+    DeleteAppointments,
 }
 
 use Permission::*;
@@ -43,6 +47,9 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     (ReadContracts, &[Admin, Manager, Accountant, Staff]),
     (WriteContracts, &[Admin, Manager]),
     (DeleteContracts, &[Admin]),
+    (ReadAppointments, &[Admin, Manager, Accountant, Staff]),
+    (WriteAppointments, &[Admin, Manager, Staff]),
+    (DeleteAppointments, &[Admin]),
 ];
 
 /// Every tenant route (method, poem path pattern) and the permission it needs.
@@ -71,6 +78,12 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("PUT", "/api/contracts/:id", WriteContracts),
     ("POST", "/api/contracts/:id/status", WriteContracts),
     ("DELETE", "/api/contracts/:id", DeleteContracts),
+    ("GET", "/api/appointments", ReadAppointments),
+    ("GET", "/api/appointments/calendar", ReadAppointments),
+    ("GET", "/api/appointments/:id", ReadAppointments),
+    ("POST", "/api/appointments", WriteAppointments),
+    ("PUT", "/api/appointments/:id", WriteAppointments),
+    ("DELETE", "/api/appointments/:id", DeleteAppointments),
 ];
 
 /// Whether `role` has `permission`. A permission missing from the matrix is denied.

@@ -2,6 +2,7 @@
 //! Each module seeds its own part (one file each), through its own services, as the demo
 //! admin: the demo obeys every rule a request does and leaves the same audit trail.
 
+mod agenda;
 mod clients;
 
 use std::sync::Arc;
@@ -70,6 +71,7 @@ pub async fn ensure_demo_studio(state: &AppState) -> Result<(), Box<dyn std::err
 /// Seeds every module, in the order their data depends on each other.
 async fn seed(admin: &TenantUser) -> Result<(), ApiError> {
     clients::seed(admin).await?;
+    agenda::seed(admin).await?;
     Ok(())
 }
 

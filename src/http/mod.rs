@@ -8,6 +8,7 @@ pub mod db_error;
 pub mod error;
 pub mod fields;
 pub mod json;
+pub mod json_fields;
 pub mod pagination;
 pub mod rate_limit;
 pub mod request_context;

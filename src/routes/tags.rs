@@ -19,4 +19,6 @@ pub enum ApiTags {
     Clients,
     /// Contracts with schools (contratos).
     Contracts,
+    /// Appointments and deliveries (citas y entregas).
+    Agenda,
 }

@@ -27,6 +27,7 @@
 //! below. README.md ("How to add a module") has the whole recipe and the tests every module
 //! carries.
 
+pub mod agenda;
 pub mod clients;
 pub mod contracts;
 pub mod money;
@@ -35,9 +36,9 @@ pub mod settings;
 pub mod tax_id;
 
 /// Every business API, as one group of the route table.
-pub type Apis = (clients::api::ClientsApi, contracts::api::ContractsApi);
+pub type Apis = (clients::api::ClientsApi, contracts::api::ContractsApi, agenda::api::AgendaApi);
 
 /// The value of [`Apis`].
 pub fn apis() -> Apis {
-    (clients::api::ClientsApi, contracts::api::ContractsApi)
+    (clients::api::ClientsApi, contracts::api::ContractsApi, agenda::api::AgendaApi)
 }

@@ -152,7 +152,7 @@ async fn the_status_follows_its_workflow_and_refusals_name_from_and_to() {
 }
 
 /// A studio on `timezone`, provisioned through the platform API.
-async fn studio_in(app: &TestApp, slug: &str, timezone: &str) -> Studio {
+pub async fn studio_in(app: &TestApp, slug: &str, timezone: &str) -> Studio {
     let operator = app.operator_token().await;
     let email = format!("admin@{slug}.pe");
     app.call(Method::POST, "/api/tenants")

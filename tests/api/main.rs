@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod agenda;
 mod audit;
 mod avatar;
 mod clients;

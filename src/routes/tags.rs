@@ -19,4 +19,6 @@ pub enum ApiTags {
     Clients,
     /// Contracts with schools (contratos).
     Contracts,
+    /// School picture days: rosters, access codes, packages, family orders, summary.
+    PictureDays,
 }

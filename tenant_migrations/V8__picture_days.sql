@@ -71,8 +71,8 @@ CREATE TABLE package_orders (
         REFERENCES roster_students (id, contract_id) ON DELETE RESTRICT,
     CONSTRAINT package_orders_package_fkey FOREIGN KEY (package_id, contract_id)
         REFERENCES picture_packages (id, contract_id) ON DELETE RESTRICT,
-    CONSTRAINT package_orders_late_fee_check CHECK (late OR late_fee = 0),
-    CONSTRAINT package_orders_channel_check CHECK ((channel = 'staff') = (recorded_by IS NOT NULL))
+    CONSTRAINT package_orders_fee_only_when_late CHECK (late OR late_fee = 0),
+    CONSTRAINT package_orders_staff_recorder CHECK ((channel = 'staff') = (recorded_by IS NOT NULL))
 );
 CREATE INDEX package_orders_contract_idx ON package_orders (contract_id, ordered_at DESC, id);
 CREATE INDEX package_orders_package_idx ON package_orders (package_id);

@@ -36,17 +36,9 @@ pub mod settings;
 pub mod tax_id;
 
 /// Every business API, as one group of the route table.
-pub type Apis = (
-    clients::api::ClientsApi,
-    contracts::api::ContractsApi,
-    picture_days::Apis,
-);
+pub type Apis = (clients::api::ClientsApi, contracts::api::ContractsApi, picture_days::Apis);
 
 /// The value of [`Apis`].
 pub fn apis() -> Apis {
-    (
-        clients::api::ClientsApi,
-        contracts::api::ContractsApi,
-        picture_days::apis(),
-    )
+    (clients::api::ClientsApi, contracts::api::ContractsApi, picture_days::apis())
 }

@@ -42,10 +42,8 @@ fn students(n: usize) -> Vec<[String; 7]> {
 
 /// A CSV file of `rows` under `header`, with `separator`, quoted where a value needs it.
 fn csv_text(header: &[&str], rows: &[[String; 7]], separator: char) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(separator as u8)
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+    let mut writer =
+        csv::WriterBuilder::new().delimiter(separator as u8).terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     writer.write_record(header).unwrap();
     for row in rows {
         writer.write_record(row).unwrap();
@@ -60,7 +58,13 @@ fn latin1(text: &str) -> Vec<u8> {
 
 /// A school and an active contract with it (from 60 days ago to 120 days ahead), with the
 /// given order deadline, late fee and commission; its id.
-async fn active_contract(app: &TestApp, s: &Studio, deadline: Option<NaiveDate>, late_fee: &str, commission: &str) -> String {
+async fn active_contract(
+    app: &TestApp,
+    s: &Studio,
+    deadline: Option<NaiveDate>,
+    late_fee: &str,
+    commission: &str,
+) -> String {
     let school = app
         .create_client(s, json!({"kind": "school", "name": format!("Colegio de {}", s.slug), "contact_name": "Carmen"}))
         .await;

@@ -17,7 +17,9 @@ async fn codes(app: &crate::helpers::TestApp, s: &crate::helpers::Studio, contra
     while let Some(path) = next {
         let page = app.as_studio(s, Method::GET, &path).send().await;
         page.assert(200);
-        codes.extend(page.body["results"].as_array().unwrap().iter().map(|s| s["access_code"].as_str().unwrap().to_owned()));
+        codes.extend(
+            page.body["results"].as_array().unwrap().iter().map(|s| s["access_code"].as_str().unwrap().to_owned()),
+        );
         next = page.body["next"].as_str().map(str::to_owned);
     }
     codes

@@ -52,7 +52,12 @@ async fn another_studio_can_neither_see_nor_change_nor_point_at_picture_days() {
     let csv = csv_text(&HEADER, &super::students(1), ',').into_bytes();
     upload_as(&app, "beta", &b.token, &contract, csv, "x.csv").await.assert_problem(404, "not_found");
     // A's token does not work at B, and B's at A.
-    app.call(Method::GET, &format!("{base}/roster")).via(Via::Header("beta".into())).token(&a.token).send().await.assert(401);
+    app.call(Method::GET, &format!("{base}/roster"))
+        .via(Via::Header("beta".into()))
+        .token(&a.token)
+        .send()
+        .await
+        .assert(401);
 
     // B's own contract cannot point at A's package, students or order.
     let (b_contract, _) = contract_with_students(&app, &b, 1).await;
@@ -60,7 +65,10 @@ async fn another_studio_can_neither_see_nor_change_nor_point_at_picture_days() {
     let pointing = staff_order(&app, "beta", &b.token, &b_contract, "A0001", &pkg).await;
     assert_eq!(pointing.fields(), ["package_id"], "A's package is not B's");
     let b_base = format!("/api/contracts/{b_contract}");
-    app.as_studio(&b, Method::GET, &format!("{b_base}/package-orders/{order_id}")).send().await.assert_problem(404, "not_found");
+    app.as_studio(&b, Method::GET, &format!("{b_base}/package-orders/{order_id}"))
+        .send()
+        .await
+        .assert_problem(404, "not_found");
     app.as_studio(&b, Method::GET, &format!("{b_base}/packages/{pkg}")).send().await.assert_problem(404, "not_found");
     app.as_studio(&b, Method::GET, &format!("{b_base}/roster/A0002")).send().await.assert_problem(404, "not_found");
     // A's access code at B's host opens nothing, like an unknown one.
@@ -74,7 +82,11 @@ async fn another_studio_can_neither_see_nor_change_nor_point_at_picture_days() {
         .await;
     offer.assert_problem(404, "not_found");
     // The public routes still need a studio.
-    let nowhere = app.call(Method::POST, "/api/public/package-orders").json(json!({"access_code": code, "package_id": pkg})).send().await;
+    let nowhere = app
+        .call(Method::POST, "/api/public/package-orders")
+        .json(json!({"access_code": code, "package_id": pkg}))
+        .send()
+        .await;
     nowhere.assert_problem(400, "tenant_required");
 
     // A's picture day is as it was.
@@ -85,6 +97,7 @@ async fn another_studio_can_neither_see_nor_change_nor_point_at_picture_days() {
     let pkg_now = app.as_studio(&a, Method::GET, &format!("{base}/packages/{pkg}")).send().await;
     assert_eq!(pkg_now.body["price"], "50.00");
     let mut conn = app.raw().await;
-    let beta_rows: i64 = sqlx::query_scalar("SELECT count(*) FROM t_beta.roster_students").fetch_one(&mut conn).await.unwrap();
+    let beta_rows: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM t_beta.roster_students").fetch_one(&mut conn).await.unwrap();
     assert_eq!(beta_rows, 1);
 }

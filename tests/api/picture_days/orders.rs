@@ -57,7 +57,10 @@ async fn a_family_orders_with_the_right_code_and_no_token() {
     family_order(&app, "acme", code, &b).await.assert(201);
 
     // Staff see it, recorded with no actor in the audit trail.
-    let listed = app.as_studio(&s, Method::GET, &format!("/api/contracts/{contract}/package-orders?channel=family")).send().await;
+    let listed = app
+        .as_studio(&s, Method::GET, &format!("/api/contracts/{contract}/package-orders?channel=family"))
+        .send()
+        .await;
     assert_eq!(listed.body["count"], 2);
     assert_eq!(listed.body["results"][1]["student_id"], "A0001");
     assert_eq!(listed.body["results"][1]["recorded_by"], json!(null));
@@ -87,9 +90,13 @@ async fn unknown_codes_and_codes_of_another_contract_or_studio_get_the_same_404(
         family_order(&app, "acme", second_students[0]["access_code"].as_str().unwrap(), &package_of_first).await;
     let of_another_studio =
         family_order(&app, "acme", beta_students[0]["access_code"].as_str().unwrap(), &package_of_first).await;
-    let unknown_package =
-        family_order(&app, "acme", first_students[0]["access_code"].as_str().unwrap(), &uuid::Uuid::new_v4().to_string())
-            .await;
+    let unknown_package = family_order(
+        &app,
+        "acme",
+        first_students[0]["access_code"].as_str().unwrap(),
+        &uuid::Uuid::new_v4().to_string(),
+    )
+    .await;
     for reply in [&of_another_contract, &of_another_studio, &unknown_package] {
         reply.assert_problem(404, "not_found");
         assert_eq!(without_request_id(reply.body.clone()), without_request_id(unknown.body.clone()));
@@ -138,7 +145,8 @@ async fn after_the_deadline_an_order_is_still_taken_flagged_late_with_the_fee() 
     staff.assert(201);
     assert_eq!((staff.body["late"].clone(), staff.body["late_fee"].clone()), (json!(true), json!("15.50")));
     assert_eq!(staff.body["channel"], "staff");
-    let late = app.as_studio(&s, Method::GET, &format!("/api/contracts/{contract}/package-orders?late=true")).send().await;
+    let late =
+        app.as_studio(&s, Method::GET, &format!("/api/contracts/{contract}/package-orders?late=true")).send().await;
     assert_eq!(late.body["count"], 2);
 }
 
@@ -215,7 +223,9 @@ async fn staff_record_orders_managers_prepare_rosters_accountants_only_read() {
     };
     let summary = format!("/api/contracts/{contract}/summary");
     as_role(&accountant, Method::GET, summary).await.assert(200);
-    as_role(&manager, Method::DELETE, format!("/api/contracts/{contract}/roster/A0004")).await.assert_problem(403, "forbidden");
+    as_role(&manager, Method::DELETE, format!("/api/contracts/{contract}/roster/A0004"))
+        .await
+        .assert_problem(403, "forbidden");
     // A student or package with orders stays; so does the contract.
     let remove = app.as_studio(&s, Method::DELETE, &format!("/api/contracts/{contract}/roster/A0001")).send().await;
     remove.assert_problem(409, "student_has_orders");

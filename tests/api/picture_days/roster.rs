@@ -47,7 +47,11 @@ async fn utf8_and_latin1_csv_with_commas_or_semicolons_and_xlsx_all_import_and_r
         let contract = active_contract(&app, &s, None, "0", "10").await;
         let report = import(&app, &s, &contract, bytes, name).await;
         report.assert(200);
-        assert_eq!(report.body, json!({"rows": 3, "created": 3, "updated": 0, "unchanged": 0, "students": 3}), "{name}");
+        assert_eq!(
+            report.body,
+            json!({"rows": 3, "created": 3, "updated": 0, "unchanged": 0, "students": 3}),
+            "{name}"
+        );
         let listed = roster(&app, &s, &contract).await;
         assert_eq!(listed.len(), 3, "{name}");
         let first = &listed[0];

@@ -30,7 +30,8 @@ async fn the_summary_matches_hand_computed_numbers_to_the_cent() {
     staff_order(&app, "acme", &s.token, &contract, "A0002", &b).await.assert(201);
     family_order(&app, "acme", &code("A0003"), &b).await.assert(201);
     // The deadline moves to yesterday: A0004's A is late, and so is A0003's A.
-    let school = app.as_studio(&s, Method::GET, &format!("/api/contracts/{contract}")).send().await.body["school_id"].clone();
+    let school =
+        app.as_studio(&s, Method::GET, &format!("/api/contracts/{contract}")).send().await.body["school_id"].clone();
     let mut terms = super::contract_body(school.as_str().unwrap(), Some(today() - Days::new(1)), "7.35", "7.75");
     terms["title"] = json!("Fotos escolares");
     app.as_studio(&s, Method::PUT, &format!("/api/contracts/{contract}")).json(terms).send().await.assert(200);
@@ -60,7 +61,11 @@ async fn the_summary_matches_hand_computed_numbers_to_the_cent() {
         .collect();
     assert_eq!(
         by_package,
-        [(c.clone(), json!(0), json!("0.00")), (a.clone(), json!(4), json!("342.00")), (b.clone(), json!(2), json!("240.00"))]
+        [
+            (c.clone(), json!(0), json!("0.00")),
+            (a.clone(), json!(4), json!("342.00")),
+            (b.clone(), json!(2), json!("240.00"))
+        ]
     );
     assert_eq!(sum["packages"][1]["price"], "90.00");
     // 342.00 + 240.00 = 582.00 for packages, 2 × 7.35 = 14.70 late: 596.70 in all.

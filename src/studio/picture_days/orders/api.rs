@@ -37,7 +37,8 @@ impl PackageOrdersApi {
         page_size: Query<Option<i64>>,
     ) -> ApiResult<JsonOut<Page<PackageOrder>>> {
         let paging = Paging::new(uri, page.0, page_size.0)?;
-        let filter = OrderFilter { package_id: package_id.0, student_id: student_id.0, late: late.0, channel: channel.0 };
+        let filter =
+            OrderFilter { package_id: package_id.0, student_id: student_id.0, late: late.0, channel: channel.0 };
         Ok(paging.answer(service::list(&user, id.0, &filter, paging.window()).await?))
     }
 

@@ -58,10 +58,7 @@ pub async fn code_holder(db: &mut TenantDb, access_code: &str) -> sqlx::Result<O
 /// The packages a student already has an order for.
 #[tracing::instrument(skip_all)]
 pub async fn ordered_packages(db: &mut TenantDb, student: Uuid) -> sqlx::Result<Vec<Uuid>> {
-    sqlx::query_scalar("SELECT package_id FROM package_orders WHERE student_id = $1")
-        .bind(student)
-        .fetch_all(db)
-        .await
+    sqlx::query_scalar("SELECT package_id FROM package_orders WHERE student_id = $1").bind(student).fetch_all(db).await
 }
 
 /// The reference of a student's order for a package, if there is one.

@@ -176,7 +176,13 @@ pub async fn offer(visitor: &TenantVisitor, input: &AccessCodeInput) -> ApiResul
         late_fee,
         packages: on_sale
             .into_iter()
-            .map(|p| OfferedPackage { ordered: ordered.contains(&p.id), id: p.id, name: p.name, price: p.price, contents: p.contents })
+            .map(|p| OfferedPackage {
+                ordered: ordered.contains(&p.id),
+                id: p.id,
+                name: p.name,
+                price: p.price,
+                contents: p.contents,
+            })
             .collect(),
     })
 }

@@ -8,8 +8,8 @@ use poem::{IntoResponse, Response};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::registry::{MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef};
-use poem_openapi::types::multipart::Upload;
 use poem_openapi::types::Type;
+use poem_openapi::types::multipart::Upload;
 use poem_openapi::{ApiResponse, Multipart, OpenApi};
 use uuid::Uuid;
 
@@ -68,7 +68,10 @@ impl ApiResponse for RosterAnswer {
                 status: Some(200),
                 status_range: None,
                 content: vec![
-                    MetaMediaType { content_type: "application/json; charset=utf-8", schema: Page::<Student>::schema_ref() },
+                    MetaMediaType {
+                        content_type: "application/json; charset=utf-8",
+                        schema: Page::<Student>::schema_ref(),
+                    },
                     MetaMediaType { content_type: CSV_TYPE, schema: csv },
                 ],
                 headers: vec![MetaHeader {
@@ -109,7 +112,10 @@ impl RosterApi {
         let filter = RosterFilter { grade: grade.0, section: section.0, search: search.0 };
         if format.0 == Some(RosterFormat::Csv) {
             let (number, students) = service::class_list(&user, id.0, &filter).await?;
-            return Ok(RosterAnswer::Csv { file_name: format!("roster-{number}.csv"), body: export::class_list(&students) });
+            return Ok(RosterAnswer::Csv {
+                file_name: format!("roster-{number}.csv"),
+                body: export::class_list(&students),
+            });
         }
         let paging = Paging::new(uri, page.0, page_size.0)?;
         Ok(RosterAnswer::Page(paging.answer(service::list(&user, id.0, &filter, paging.window()).await?)))

@@ -16,7 +16,19 @@ const REQUIRED: [&str; 3] = ["student_id", "name", "grade"];
 /// ones the README lists (Spanish, English).
 pub const HEADERS: [(&str, &[&str]); 7] = [
     ("student_id", &["codigo", "student_id", "codigo_alumno", "codigo_estudiante", "student_code"]),
-    ("name", &["nombre", "name", "nombres", "alumno", "estudiante", "nombre_completo", "apellidos_y_nombres", "student_name"]),
+    (
+        "name",
+        &[
+            "nombre",
+            "name",
+            "nombres",
+            "alumno",
+            "estudiante",
+            "nombre_completo",
+            "apellidos_y_nombres",
+            "student_name",
+        ],
+    ),
     ("grade", &["grado", "grade"]),
     ("section", &["seccion", "class", "section", "aula", "salon"]),
     ("guardian_name", &["apoderado", "guardian_name", "guardian", "nombre_apoderado"]),
@@ -203,7 +215,8 @@ mod tests {
 
     #[test]
     fn a_student_id_twice_is_refused_on_the_later_line() {
-        let rows = [row(1, &["codigo", "nombre", "grado"]), row(2, &["A1", "Ana", "5to"]), row(3, &["A1", "Eva", "5to"])];
+        let rows =
+            [row(1, &["codigo", "nombre", "grado"]), row(2, &["A1", "Ana", "5to"]), row(3, &["A1", "Eva", "5to"])];
         assert_eq!(fields_of(students(&rows)), ["line 3, column student_id"]);
     }
 }

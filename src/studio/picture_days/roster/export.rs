@@ -5,7 +5,8 @@
 use crate::studio::picture_days::roster::model::Student;
 
 /// The header line: the import reads each of these (the access code column it ignores).
-pub const HEADER: [&str; 8] = ["grado", "seccion", "codigo", "nombre", "apoderado", "telefono", "correo", "codigo_acceso"];
+pub const HEADER: [&str; 8] =
+    ["grado", "seccion", "codigo", "nombre", "apoderado", "telefono", "correo", "codigo_acceso"];
 
 /// A cell that a spreadsheet would run as a formula (`=`, `@`, or `+`/`-` not starting a
 /// number) gets a leading `'`, which spreadsheets show as text; the import drops it again.

@@ -102,7 +102,12 @@ pub async fn add(user: &TenantUser, contract_id: Uuid, input: &StudentInput) -> 
 }
 
 /// Replaces a student's fields (the student id too); the access code stays.
-pub async fn update(user: &TenantUser, contract_id: Uuid, student_id: &str, input: &StudentInput) -> ApiResult<Student> {
+pub async fn update(
+    user: &TenantUser,
+    contract_id: Uuid,
+    student_id: &str,
+    input: &StudentInput,
+) -> ApiResult<Student> {
     let student = input.validate()?;
     let mut tx = user.begin().await?;
     contract_for_change(&mut tx, contract_id).await?;
@@ -150,9 +155,11 @@ pub async fn import(user: &TenantUser, contract_id: Uuid, bytes: Vec<u8>) -> Api
     let mut tx = user.begin().await?;
     contract_for_change(&mut tx, contract_id).await?;
     let codes = fresh_codes(&mut tx, students.len()).await?;
-    let written = repo::upsert(&mut tx, contract_id, &students, &codes)
-        .await
-        .map_err(on_constraint("roster_students_access_code_key", "file", "an access code clashed; import again"))?;
+    let written = repo::upsert(&mut tx, contract_id, &students, &codes).await.map_err(on_constraint(
+        "roster_students_access_code_key",
+        "file",
+        "an access code clashed; import again",
+    ))?;
     let (created, updated): (Vec<_>, Vec<_>) = written.into_iter().partition(|w| w.created);
     let report = ImportReport {
         rows: students.len() as i64,

@@ -3,6 +3,7 @@
 //! and isolation. Shared helpers here; the tests by area below.
 
 mod codes;
+mod input;
 mod isolation;
 mod orders;
 mod roster;

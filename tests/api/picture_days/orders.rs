@@ -236,3 +236,21 @@ async fn staff_record_orders_managers_prepare_rosters_accountants_only_read() {
     assert_eq!(gone.body["context"], json!({"package_orders": 2}));
     app.as_studio(&s, Method::DELETE, &format!("/api/contracts/{contract}/roster/A0004")).send().await.assert(204);
 }
+
+#[tokio::test]
+async fn five_submits_of_one_order_at_once_make_one_order() {
+    let app = spawn_app().await;
+    let s = app.studio("acme").await;
+    let (contract, students) = contract_with_students(&app, &s, 1).await;
+    let a = package(&app, &s, &contract, "Paquete A", "50").await;
+    let code = students[0]["access_code"].as_str().unwrap();
+    let replies = futures::future::join_all((0..5).map(|_| family_order(&app, "acme", code, &a))).await;
+    let statuses: Vec<u16> = replies.iter().map(|r| r.status.as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    for reply in replies.iter().filter(|r| r.status != 201) {
+        reply.assert_problem(409, "already_ordered");
+    }
+    let listed = app.as_studio(&s, Method::GET, &format!("/api/contracts/{contract}/package-orders")).send().await;
+    assert_eq!(listed.body["count"], 1);
+    assert!(listed.body["results"][0]["number"].as_str().unwrap().ends_with("-00001"), "no number lost");
+}

@@ -23,7 +23,6 @@ impl PackageOrdersApi {
     /// A contract's package orders, newest first; filtered by package, the school's student
     /// id, lateness and who placed them.
     #[oai(path = "/:id/package-orders", method = "get")]
-    #[allow(clippy::too_many_arguments)]
     async fn list(
         &self,
         user: TenantUser,

@@ -96,7 +96,6 @@ impl RosterApi {
     /// `section` and `search` (name, student id, access code). `format=csv` answers every
     /// matching student as a class list file (UTF-8 with BOM) instead of a page.
     #[oai(path = "/:id/roster", method = "get")]
-    #[allow(clippy::too_many_arguments)]
     async fn list(
         &self,
         user: TenantUser,

@@ -229,6 +229,24 @@ mod tests {
     }
 
     #[test]
+    fn far_flung_spreadsheet_cells_cost_nothing_and_far_right_ones_are_not_read() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (col, text) in ["codigo", "nombre", "grado"].iter().enumerate() {
+            sheet.write_string(0, col as u16, *text).unwrap();
+        }
+        sheet.write_number(1, 0, 20260001.0).unwrap();
+        sheet.write_string(1, 1, "Ana").unwrap();
+        sheet.write_number(1, 2, 5.0).unwrap();
+        // A whole-sheet read would size a grid from A1 to XFD1048576 here.
+        sheet.write_string(1_048_575, 16_383, "far away").unwrap();
+        sheet.write_string(1_000, 0, "Z9").unwrap();
+        let rows = read(&book.save_to_buffer().unwrap()).unwrap();
+        assert_eq!(cells(&rows), [vec!["codigo", "nombre", "grado"], vec!["20260001", "Ana", "5"], vec!["Z9"]]);
+        assert_eq!(rows[2].line, 1_001);
+    }
+
+    #[test]
     fn junk_empty_and_header_only_files_are_refused_on_file() {
         for bytes in [&b"\x00\x01\x02garbage\xff"[..], b"", b"  \n\n", b"nombre;grado\n", b"PK\x03\x04junk"] {
             let Err(ApiError::Validation(errors)) = read(bytes) else { panic!("{bytes:?} refused") };

@@ -89,6 +89,7 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("POST", "/api/contracts/:id/roster", WritePictureDays),
     ("POST", "/api/contracts/:id/roster/import", WritePictureDays),
     ("PUT", "/api/contracts/:id/roster/:student_id", WritePictureDays),
+    ("POST", "/api/contracts/:id/roster/:student_id/new-code", WritePictureDays),
     ("DELETE", "/api/contracts/:id/roster/:student_id", DeletePictureDays),
     ("GET", "/api/contracts/:id/packages", ReadPictureDays),
     ("GET", "/api/contracts/:id/packages/:package_id", ReadPictureDays),

@@ -32,6 +32,7 @@ async fn another_studio_can_neither_see_nor_change_nor_point_at_picture_days() {
         (Method::GET, format!("{base}/roster/A0001"), None),
         (Method::PUT, format!("{base}/roster/A0001"), Some(student)),
         (Method::DELETE, format!("{base}/roster/A0002"), None),
+        (Method::POST, format!("{base}/roster/A0001/new-code"), None),
         (Method::GET, format!("{base}/packages"), None),
         (Method::POST, format!("{base}/packages"), Some(pkg_body.clone())),
         (Method::GET, format!("{base}/packages/{pkg}"), None),

@@ -56,6 +56,15 @@ async fn a_family_orders_with_the_right_code_and_no_token() {
     assert_eq!(again.body["context"]["reference"], reference);
     family_order(&app, "acme", code, &b).await.assert(201);
 
+    // A new code for the student: the old one opens nothing any more, the new one does.
+    let renewed =
+        app.as_studio(&s, Method::POST, &format!("/api/contracts/{contract}/roster/A0001/new-code")).send().await;
+    renewed.assert(200);
+    let new_code = renewed.body["access_code"].as_str().unwrap();
+    assert_ne!(new_code, code);
+    family_order(&app, "acme", code, &b).await.assert_problem(404, "not_found");
+    family_order(&app, "acme", new_code, &b).await.assert_problem(409, "already_ordered");
+
     // Staff see it, recorded with no actor in the audit trail.
     let listed = app
         .as_studio(&s, Method::GET, &format!("/api/contracts/{contract}/package-orders?channel=family"))

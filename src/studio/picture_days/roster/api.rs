@@ -160,6 +160,17 @@ impl RosterApi {
         Ok(JsonOut(service::update(&user, id.0, &student_id, &body).await?))
     }
 
+    /// Give a student a new access code; the old one stops working at once.
+    #[oai(path = "/:id/roster/:student_id/new-code", method = "post")]
+    async fn new_code(
+        &self,
+        user: TenantUser,
+        id: Path<Uuid>,
+        student_id: Path<String>,
+    ) -> ApiResult<JsonOut<Student>> {
+        Ok(JsonOut(service::new_code(&user, id.0, &student_id).await?))
+    }
+
     /// Take a student off the roster (409 `student_has_orders` once they have an order).
     #[oai(path = "/:id/roster/:student_id", method = "delete")]
     async fn remove(&self, user: TenantUser, id: Path<Uuid>, student_id: Path<String>) -> ApiResult<Deleted> {

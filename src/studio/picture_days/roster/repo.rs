@@ -132,6 +132,19 @@ pub async fn update(db: &mut TenantDb, id: Uuid, student: &ValidStudent) -> sqlx
     .await
 }
 
+/// Gives a student a new access code.
+#[tracing::instrument(skip_all)]
+pub async fn set_code(db: &mut TenantDb, id: Uuid, access_code: &str) -> sqlx::Result<Student> {
+    sqlx::query_as(concat!(
+        "UPDATE roster_students SET access_code = $1, updated_at = now() WHERE id = $2 RETURNING ",
+        columns!()
+    ))
+    .bind(access_code)
+    .bind(id)
+    .fetch_one(db)
+    .await
+}
+
 /// How many package orders a student has (they keep the student on the roster).
 #[tracing::instrument(skip_all)]
 pub async fn orders(db: &mut TenantDb, id: Uuid) -> sqlx::Result<i64> {

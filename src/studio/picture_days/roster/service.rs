@@ -118,6 +118,19 @@ pub async fn update(
     Ok(after)
 }
 
+/// Gives a student a new access code (the old one, say shared in a group chat, stops
+/// working at once); their orders stay theirs.
+pub async fn new_code(user: &TenantUser, contract_id: Uuid, student_id: &str) -> ApiResult<Student> {
+    let mut tx = user.begin().await?;
+    contract_for_change(&mut tx, contract_id).await?;
+    let before = repo::lock(&mut tx, contract_id, student_id).await?.ok_or_else(student_not_found)?;
+    let code = fresh_codes(&mut tx, 1).await?.remove(0);
+    let after = repo::set_code(&mut tx, before.id, &code).await?;
+    audit::updated(&mut tx, user.audit(), &before, &after).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
 /// Takes a student off the roster; refused with 409 `student_has_orders` once a package was
 /// ordered for them.
 pub async fn remove(user: &TenantUser, contract_id: Uuid, student_id: &str) -> ApiResult<()> {

@@ -242,8 +242,13 @@ impl TenantVisitor {
         self.guesses.0.acquire(self.audit.ip)
     }
 
-    /// A wrong guess: it stays counted (`check_guesses` already counted it).
-    pub fn wrong_guess(&self) {}
+    /// Counts a wrong guess found after a right one was given back (a real code with a
+    /// package of another contract). A guess that `check_guesses` reserved and that turned
+    /// out wrong is counted already.
+    pub fn wrong_guess(&self) {
+        // At the limit already: the next `check_guesses` refuses anyway.
+        let _ = self.guesses.0.acquire(self.audit.ip);
+    }
 
     /// A right guess: gives its reservation back, so families ordering from one school's
     /// network are not throttled by their own correct codes.

@@ -31,6 +31,14 @@ pub enum Permission {
     /// Book, replace and cancel appointments.
     WriteAppointments,
     DeleteAppointments,
+    /// Rosters, packages, package orders and the summary of a contract.
+    ReadPictureDays,
+    /// Import and edit rosters; create and change packages.
+    WritePictureDays,
+    /// Take students off a roster; delete packages nobody ordered.
+    DeletePictureDays,
+    /// Record a package order for a student.
+    RecordPackageOrders,
 }
 
 use Permission::*;
@@ -50,6 +58,11 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     (ReadAppointments, &[Admin, Manager, Accountant, Staff]),
     (WriteAppointments, &[Admin, Manager, Staff]),
     (DeleteAppointments, &[Admin]),
+    // Whoever reads contracts reads their picture days; staff also take orders at the counter.
+    (ReadPictureDays, &[Admin, Manager, Accountant, Staff]),
+    (WritePictureDays, &[Admin, Manager]),
+    (DeletePictureDays, &[Admin]),
+    (RecordPackageOrders, &[Admin, Manager, Staff]),
 ];
 
 /// Every tenant route (method, poem path pattern) and the permission it needs.
@@ -84,6 +97,22 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("POST", "/api/appointments", WriteAppointments),
     ("PUT", "/api/appointments/:id", WriteAppointments),
     ("DELETE", "/api/appointments/:id", DeleteAppointments),
+    ("GET", "/api/contracts/:id/roster", ReadPictureDays),
+    ("GET", "/api/contracts/:id/roster/:student_id", ReadPictureDays),
+    ("POST", "/api/contracts/:id/roster", WritePictureDays),
+    ("POST", "/api/contracts/:id/roster/import", WritePictureDays),
+    ("PUT", "/api/contracts/:id/roster/:student_id", WritePictureDays),
+    ("POST", "/api/contracts/:id/roster/:student_id/new-code", WritePictureDays),
+    ("DELETE", "/api/contracts/:id/roster/:student_id", DeletePictureDays),
+    ("GET", "/api/contracts/:id/packages", ReadPictureDays),
+    ("GET", "/api/contracts/:id/packages/:package_id", ReadPictureDays),
+    ("POST", "/api/contracts/:id/packages", WritePictureDays),
+    ("PUT", "/api/contracts/:id/packages/:package_id", WritePictureDays),
+    ("DELETE", "/api/contracts/:id/packages/:package_id", DeletePictureDays),
+    ("GET", "/api/contracts/:id/package-orders", ReadPictureDays),
+    ("GET", "/api/contracts/:id/package-orders/:order_id", ReadPictureDays),
+    ("POST", "/api/contracts/:id/package-orders", RecordPackageOrders),
+    ("GET", "/api/contracts/:id/summary", ReadPictureDays),
 ];
 
 /// Whether `role` has `permission`. A permission missing from the matrix is denied.

@@ -4,6 +4,7 @@
 
 mod agenda;
 mod clients;
+mod picture_days;
 
 use std::sync::Arc;
 
@@ -72,6 +73,7 @@ pub async fn ensure_demo_studio(state: &AppState) -> Result<(), Box<dyn std::err
 async fn seed(admin: &TenantUser) -> Result<(), ApiError> {
     clients::seed(admin).await?;
     agenda::seed(admin).await?;
+    picture_days::seed(admin).await?;
     Ok(())
 }
 

@@ -21,4 +21,6 @@ pub enum ApiTags {
     Contracts,
     /// Appointments and deliveries (citas y entregas).
     Agenda,
+    /// School picture days: rosters, access codes, packages, family orders, summary.
+    PictureDays,
 }

@@ -32,13 +32,14 @@ pub mod clients;
 pub mod contracts;
 pub mod money;
 pub mod numbering;
+pub mod picture_days;
 pub mod settings;
 pub mod tax_id;
 
 /// Every business API, as one group of the route table.
-pub type Apis = (clients::api::ClientsApi, contracts::api::ContractsApi, agenda::api::AgendaApi);
+pub type Apis = (clients::api::ClientsApi, contracts::api::ContractsApi, agenda::api::AgendaApi, picture_days::Apis);
 
 /// The value of [`Apis`].
 pub fn apis() -> Apis {
-    (clients::api::ClientsApi, contracts::api::ContractsApi, agenda::api::AgendaApi)
+    (clients::api::ClientsApi, contracts::api::ContractsApi, agenda::api::AgendaApi, picture_days::apis())
 }

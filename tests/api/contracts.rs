@@ -339,3 +339,23 @@ async fn another_studio_cannot_see_or_change_a_contract() {
     assert_eq!(got.body["status"], "draft");
     assert_eq!(got.body["school_name"], "Colegio de Acme");
 }
+
+#[tokio::test]
+async fn a_contract_keeps_its_order_deadline_and_late_fee_and_checks_them() {
+    let app = spawn_app().await;
+    let s = app.studio("acme").await;
+    let school = app.create_client(&s, school_body("Colegio")).await;
+    let (start, end) = this_year();
+    let plain = create(&app, &s, contract(&school, start, end)).await;
+    assert_eq!((plain["order_deadline"].clone(), plain["late_fee"].clone()), (Value::Null, json!("0.00")));
+    let mut body = contract(&school, start, end);
+    body["order_deadline"] = json!(start.checked_add_days(Days::new(30)).unwrap().to_string());
+    body["late_fee"] = json!("12.5");
+    let with = create(&app, &s, body.clone()).await;
+    assert_eq!(with["order_deadline"], body["order_deadline"]);
+    assert_eq!(with["late_fee"], "12.50");
+    body["order_deadline"] = json!(end.checked_add_days(Days::new(1)).unwrap().to_string());
+    body["late_fee"] = json!("-1");
+    let refused = app.as_studio(&s, Method::POST, "/api/contracts").json(body).send().await;
+    assert_eq!(refused.fields(), ["order_deadline", "late_fee"]);
+}

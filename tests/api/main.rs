@@ -11,6 +11,7 @@ mod isolation;
 mod migrations;
 mod operations;
 mod permissions;
+mod picture_days;
 mod provisioning;
 mod resolution;
 mod search_path;

@@ -20,6 +20,8 @@ const PUBLIC: &[&str] = &[
     "/api/platform/auth/refresh",
     "/api/platform/auth/logout",
     "/api/signup",
+    "/api/public/access-code",
+    "/api/public/package-orders",
 ];
 
 #[tokio::test]

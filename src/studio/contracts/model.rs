@@ -36,6 +36,23 @@ impl ContractStatus {
     pub fn is_closed(self) -> bool {
         matches!(self, ContractStatus::Completed | ContractStatus::Cancelled)
     }
+
+    /// The status a stored one reads as on `today` (the studio's date): active and past its
+    /// end date → expired.
+    pub fn as_of(self, ends_on: NaiveDate, today: NaiveDate) -> ContractStatus {
+        if self == ContractStatus::Active && ends_on < today { ContractStatus::Expired } else { self }
+    }
+
+    /// The status as the API writes it (`active`, `expired`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContractStatus::Draft => "draft",
+            ContractStatus::Active => "active",
+            ContractStatus::Completed => "completed",
+            ContractStatus::Cancelled => "cancelled",
+            ContractStatus::Expired => "expired",
+        }
+    }
 }
 
 /// A contract with a school.
@@ -59,6 +76,10 @@ pub struct Contract {
     pub commission_percent: Percent,
     pub terms: Option<String>,
     pub signed_on: Option<NaiveDate>,
+    /// Picture days: the last day families order at the normal price (none: never late).
+    pub order_deadline: Option<NaiveDate>,
+    /// Picture days: what an order placed after `order_deadline` pays on top.
+    pub late_fee: Money,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -66,9 +87,7 @@ pub struct Contract {
 impl Contract {
     /// The contract as of `today` (the studio's date): active and past its end → expired.
     pub fn as_of(mut self, today: NaiveDate) -> Contract {
-        if self.status == ContractStatus::Active && self.ends_on < today {
-            self.status = ContractStatus::Expired;
-        }
+        self.status = self.status.as_of(self.ends_on, today);
         self
     }
 }
@@ -111,6 +130,11 @@ pub struct ContractInput {
     /// Up to 10000 characters.
     pub terms: Option<String>,
     pub signed_on: Option<NaiveDate>,
+    /// Picture days: the last day families order at the normal price, between `starts_on`
+    /// and `ends_on`. Orders after it are still taken, flagged late.
+    pub order_deadline: Option<NaiveDate>,
+    /// Picture days: added to an order placed after `order_deadline`. Default 0.
+    pub late_fee: Option<Money>,
 }
 
 /// A contract's fields after every rule passed.
@@ -127,6 +151,8 @@ pub struct ValidContract {
     pub commission_percent: Percent,
     pub terms: Option<String>,
     pub signed_on: Option<NaiveDate>,
+    pub order_deadline: Option<NaiveDate>,
+    pub late_fee: Money,
 }
 
 /// Dates a studio can mean: years 2000 to 2100.
@@ -147,6 +173,9 @@ impl ContractInput {
         plausible(&mut checks, "starts_on", Some(self.starts_on));
         plausible(&mut checks, "ends_on", Some(self.ends_on));
         plausible(&mut checks, "signed_on", self.signed_on);
+        if self.order_deadline.is_some_and(|d| d < self.starts_on || d > self.ends_on) {
+            checks.fail("order_deadline", "must be between starts_on and ends_on");
+        }
         if self.ends_on < self.starts_on {
             checks.fail("ends_on", "must not be before starts_on");
         } else if (self.ends_on - self.starts_on).num_days() > 3 * 366 {
@@ -158,6 +187,7 @@ impl ContractInput {
         let package_price = Money::checked(&mut checks, "package_price", self.package_price);
         let deposit = Money::checked(&mut checks, "deposit", self.deposit);
         let commission_percent = Percent::checked(&mut checks, "commission_percent", self.commission_percent);
+        let late_fee = Money::checked(&mut checks, "late_fee", self.late_fee);
         let terms = checks.optional("terms", self.terms.as_deref(), 10_000);
         checks.finish()?;
         Ok(ValidContract {
@@ -172,6 +202,8 @@ impl ContractInput {
             commission_percent,
             terms,
             signed_on: self.signed_on,
+            order_deadline: self.order_deadline,
+            late_fee,
         })
     }
 }
@@ -197,6 +229,13 @@ pub struct ContractFilter {
 mod tests {
     use super::ContractStatus::*;
     use super::*;
+
+    #[test]
+    fn status_names_are_the_api_names() {
+        for status in [Draft, Active, Completed, Cancelled, Expired] {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+    }
 
     #[test]
     fn the_workflow_allows_only_its_arrows() {
@@ -232,6 +271,8 @@ mod tests {
             commission_percent: Some(Percent("10".parse().unwrap())),
             terms: None,
             signed_on: None,
+            order_deadline: None,
+            late_fee: None,
         }
     }
 
@@ -257,6 +298,8 @@ mod tests {
         assert_eq!(fields(&|i| i.package_price = Some(Money("-1".parse().unwrap()))), ["package_price"]);
         assert_eq!(fields(&|i| i.title = " ".into()), ["title"]);
         assert_eq!(fields(&|i| i.academic_year = 1999), ["academic_year"]);
+        assert_eq!(fields(&|i| i.order_deadline = NaiveDate::from_ymd_opt(2027, 1, 1)), ["order_deadline"]);
+        assert_eq!(fields(&|i| i.late_fee = Some(Money("-2".parse().unwrap()))), ["late_fee"]);
         assert!(input().validate().is_ok());
     }
 }

@@ -17,7 +17,7 @@ macro_rules! select {
         concat!(
             "SELECT c.id, c.number, c.school_id, s.name AS school_name, c.title, c.academic_year, c.starts_on, \
              c.ends_on, c.status, c.expected_students, c.package_price, c.deposit, c.commission_percent, c.terms, \
-             c.signed_on, c.created_at, c.updated_at FROM c JOIN clients s ON s.id = c.school_id",
+             c.signed_on, c.order_deadline, c.late_fee, c.created_at, c.updated_at FROM c JOIN clients s ON s.id = c.school_id",
             $($rest),*
         )
     };
@@ -92,8 +92,8 @@ pub async fn client_kind(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<Cli
 pub async fn insert(db: &mut TenantDb, number: &str, contract: &ValidContract) -> sqlx::Result<Contract> {
     let sql = concat!(
         "WITH c AS (INSERT INTO contracts (school_id, title, academic_year, starts_on, ends_on, expected_students, \
-         package_price, deposit, commission_percent, terms, signed_on, id, number) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *) ",
+         package_price, deposit, commission_percent, terms, signed_on, order_deadline, late_fee, id, number) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *) ",
         select!()
     );
     with_fields(sql, contract, Uuid::now_v7()).bind(number).fetch_one(db).await
@@ -104,13 +104,13 @@ pub async fn update(db: &mut TenantDb, id: Uuid, contract: &ValidContract) -> sq
     let sql = concat!(
         "WITH c AS (UPDATE contracts SET school_id = $1, title = $2, academic_year = $3, starts_on = $4, ends_on = $5, \
          expected_students = $6, package_price = $7, deposit = $8, commission_percent = $9, terms = $10, \
-         signed_on = $11, updated_at = now() WHERE id = $12 RETURNING *) ",
+         signed_on = $11, order_deadline = $12, late_fee = $13, updated_at = now() WHERE id = $14 RETURNING *) ",
         select!()
     );
     with_fields(sql, contract, id).fetch_one(db).await
 }
 
-/// `sql` with the contract's fields as `$1`–`$11` and `id` as `$12`.
+/// `sql` with the contract's fields as `$1`–`$13` and `id` as `$14`.
 fn with_fields<'q>(sql: &'static str, c: &'q ValidContract, id: Uuid) -> QueryAs<'q, Postgres, Contract, PgArguments> {
     sqlx::query_as(sql)
         .bind(c.school_id)
@@ -124,6 +124,8 @@ fn with_fields<'q>(sql: &'static str, c: &'q ValidContract, id: Uuid) -> QueryAs
         .bind(c.commission_percent)
         .bind(&c.terms)
         .bind(c.signed_on)
+        .bind(c.order_deadline)
+        .bind(c.late_fee)
         .bind(id)
 }
 
@@ -137,6 +139,12 @@ pub async fn set_status(db: &mut TenantDb, id: Uuid, status: ContractStatus) -> 
     .bind(status)
     .fetch_one(db)
     .await
+}
+
+/// How many picture-day orders were placed on a contract (they keep it from being deleted).
+#[tracing::instrument(skip_all)]
+pub async fn package_orders(db: &mut TenantDb, id: Uuid) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM package_orders WHERE contract_id = $1").bind(id).fetch_one(db).await
 }
 
 #[tracing::instrument(skip_all)]

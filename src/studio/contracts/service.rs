@@ -98,7 +98,7 @@ pub async fn update(user: &TenantUser, id: Uuid, input: &ContractInput) -> ApiRe
 }
 
 fn status_name(status: ContractStatus) -> String {
-    serde_json::to_value(status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    status.as_str().to_owned()
 }
 
 /// Moves a contract along its workflow (409 `invalid_transition` naming from and to).
@@ -123,9 +123,19 @@ pub async fn set_status(user: &TenantUser, id: Uuid, to: ContractStatus) -> ApiR
     Ok(after)
 }
 
+/// Deletes a contract with its roster and packages; refused with 409 `contract_in_use` once
+/// families have ordered on it (the orders are the studio's sales record).
 pub async fn delete(user: &TenantUser, id: Uuid) -> ApiResult<()> {
     let mut tx = user.begin().await?;
     let before = repo::lock(&mut tx, id).await?.ok_or_else(not_found)?;
+    let orders = repo::package_orders(&mut tx, id).await?;
+    if orders > 0 {
+        return Err(ApiError::ConflictWith {
+            code: "contract_in_use",
+            detail: format!("{orders} package order(s) were placed on this contract; cancel it instead"),
+            context: json!({"package_orders": orders}),
+        });
+    }
     repo::delete(&mut tx, id).await?;
     audit::deleted(&mut tx, user.audit(), &before).await?;
     tx.commit().await?;

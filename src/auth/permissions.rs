@@ -27,6 +27,14 @@ pub enum Permission {
     /// Create, replace and move contracts along their workflow.
     WriteContracts,
     DeleteContracts,
+    ReadOrders,
+    /// Create orders and replace their fields and lines.
+    WriteOrders,
+    /// Move orders along their workflow (accountants too: nothing else of an order).
+    ChangeOrderStatus,
+    RecordPayments,
+    VoidPayments,
+    DeleteOrders,
 }
 
 use Permission::*;
@@ -43,6 +51,14 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     (ReadContracts, &[Admin, Manager, Accountant, Staff]),
     (WriteContracts, &[Admin, Manager]),
     (DeleteContracts, &[Admin]),
+    (ReadOrders, &[Admin, Manager, Accountant, Staff]),
+    // Accountants handle an order's money and status, never its lines or client.
+    (WriteOrders, &[Admin, Manager, Staff]),
+    (ChangeOrderStatus, &[Admin, Manager, Accountant, Staff]),
+    (RecordPayments, &[Admin, Manager, Accountant, Staff]),
+    // Staff take payments at the counter but cannot undo them.
+    (VoidPayments, &[Admin, Manager, Accountant]),
+    (DeleteOrders, &[Admin]),
 ];
 
 /// Every tenant route (method, poem path pattern) and the permission it needs.
@@ -71,6 +87,15 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("PUT", "/api/contracts/:id", WriteContracts),
     ("POST", "/api/contracts/:id/status", WriteContracts),
     ("DELETE", "/api/contracts/:id", DeleteContracts),
+    ("GET", "/api/orders", ReadOrders),
+    ("GET", "/api/orders/search", ReadOrders),
+    ("GET", "/api/orders/:id", ReadOrders),
+    ("POST", "/api/orders", WriteOrders),
+    ("PUT", "/api/orders/:id", WriteOrders),
+    ("POST", "/api/orders/:id/status", ChangeOrderStatus),
+    ("POST", "/api/orders/:id/payments", RecordPayments),
+    ("POST", "/api/orders/:id/payments/:payment_id/void", VoidPayments),
+    ("DELETE", "/api/orders/:id", DeleteOrders),
 ];
 
 /// Whether `role` has `permission`. A permission missing from the matrix is denied.

@@ -19,4 +19,6 @@ pub enum ApiTags {
     Clients,
     /// Contracts with schools (contratos).
     Contracts,
+    /// Orders (pedidos): lines, payments, status.
+    Orders,
 }

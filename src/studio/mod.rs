@@ -31,13 +31,14 @@ pub mod clients;
 pub mod contracts;
 pub mod money;
 pub mod numbering;
+pub mod orders;
 pub mod settings;
 pub mod tax_id;
 
 /// Every business API, as one group of the route table.
-pub type Apis = (clients::api::ClientsApi, contracts::api::ContractsApi);
+pub type Apis = (clients::api::ClientsApi, contracts::api::ContractsApi, orders::api::OrdersApi);
 
 /// The value of [`Apis`].
 pub fn apis() -> Apis {
-    (clients::api::ClientsApi, contracts::api::ContractsApi)
+    (clients::api::ClientsApi, contracts::api::ContractsApi, orders::api::OrdersApi)
 }

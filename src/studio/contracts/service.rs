@@ -123,9 +123,18 @@ pub async fn set_status(user: &TenantUser, id: Uuid, to: ContractStatus) -> ApiR
     Ok(after)
 }
 
+/// Refused with 409 `contract_in_use` while orders were placed under the contract.
 pub async fn delete(user: &TenantUser, id: Uuid) -> ApiResult<()> {
     let mut tx = user.begin().await?;
     let before = repo::lock(&mut tx, id).await?.ok_or_else(not_found)?;
+    let orders = repo::orders_holding(&mut tx, id).await?;
+    if orders > 0 {
+        return Err(ApiError::ConflictWith {
+            code: "contract_in_use",
+            detail: format!("the contract is held by {orders} order(s); cancel the contract instead"),
+            context: json!({"orders": orders}),
+        });
+    }
     repo::delete(&mut tx, id).await?;
     audit::deleted(&mut tx, user.audit(), &before).await?;
     tx.commit().await?;

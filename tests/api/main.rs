@@ -9,6 +9,7 @@ mod contracts;
 mod isolation;
 mod migrations;
 mod operations;
+mod orders;
 mod permissions;
 mod provisioning;
 mod resolution;

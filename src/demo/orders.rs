@@ -22,8 +22,11 @@ use crate::studio::orders::service;
 
 const ORDERS: usize = 50;
 
-/// What a Peruvian studio sells: kind, description, unit price, specs.
-const CATALOGUE: &[(Kind, &str, &str, &[(&str, &str)])] = &[
+/// A line of the catalogue: kind, description, unit price, specs.
+type Offer = (Kind, &'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+/// What a Peruvian studio sells.
+const CATALOGUE: &[Offer] = &[
     (Kind::Session, "Sesión familiar en estudio", "180.00", &[("duration", "1 h"), ("backdrop", "gris")]),
     (Kind::Print, "Impresión 20x30 cm", "12.00", &[("size", "20x30"), ("paper", "lustre")]),
     (Kind::Frame, "Cuadro 30x40 cm", "95.00", &[("size", "30x40"), ("moulding", "nogal")]),
@@ -63,7 +66,7 @@ fn line(i: usize, n: usize) -> OrderItemInput {
         description: description.to_owned(),
         quantity,
         unit_price: Money(price.parse().unwrap_or_default()),
-        discount: (i % 4 == 0 && n == 0).then(|| Money(Decimal::from(5))),
+        discount: (i.is_multiple_of(4) && n == 0).then(|| Money(Decimal::from(5))),
         specs: Some(specs.iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect()),
         sent: SentKeys::default(),
     }
@@ -117,7 +120,8 @@ pub async fn seed(admin: &TenantUser) -> ApiResult<()> {
                 // Settled on delivery, but for the odd client who pays later.
                 order = pay(admin, &order, order.summary.balance, Method::Cash).await?;
             }
-            order = service::set_status(admin, order.summary.id, &OrderStatusInput { status: step, note: None }).await?;
+            order =
+                service::set_status(admin, order.summary.id, &OrderStatusInput { status: step, note: None }).await?;
         }
     }
     Ok(())

@@ -64,7 +64,9 @@ pub async fn pay(app: &TestApp, s: &Studio, id: &str, amount: &str) -> Reply {
 
 /// Sets one of the studio's settings the way the settings API will (a JSON value per key).
 pub async fn setting(app: &TestApp, slug: &str, key: &str, value: &str) {
-    let sql = format!("INSERT INTO t_{slug}.settings (key, value) VALUES ('{key}', '{value}') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value");
+    let sql = format!(
+        "INSERT INTO t_{slug}.settings (key, value) VALUES ('{key}', '{value}') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
+    );
     sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut app.raw().await).await.unwrap();
 }
 
@@ -93,7 +95,10 @@ async fn an_order_is_numbered_read_replaced_and_deleted_with_its_audit_trail() {
     assert_eq!(created["order_date"], Utc::now().with_timezone(&chrono_tz::America::Lima).date_naive().to_string());
     assert_eq!((created["total"].as_str(), created["paid"].as_str()), (Some("80.00"), Some("0.00")));
     assert_eq!((created["balance"].as_str(), created["payment_status"].as_str()), (Some("80.00"), Some("unpaid")));
-    assert_eq!(created["items"][0]["specs"], json!({"size": "20x30", "paper": "lustre", "copies": 3, "borderless": true}));
+    assert_eq!(
+        created["items"][0]["specs"],
+        json!({"size": "20x30", "paper": "lustre", "copies": 3, "borderless": true})
+    );
     assert_eq!(created["items"][1]["description"], "Marco 20x30", "lines keep their order");
     assert_eq!(created["history"].as_array().unwrap().len(), 1);
     assert_eq!(created["history"][0]["from"], Value::Null);

@@ -190,8 +190,12 @@ impl OrderInput {
         } else if self.items.len() > MAX_ITEMS {
             checks.fail("items", format!("an order has at most {MAX_ITEMS} lines"));
         }
-        let items: Vec<ValidItem> =
-            self.items.iter().enumerate().map(|(i, item)| item.validate(&mut checks, &format!("items[{i}]."))).collect();
+        let items: Vec<ValidItem> = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| item.validate(&mut checks, &format!("items[{i}].")))
+            .collect();
         checks.finish()?;
         Ok(ValidOrder {
             client_id: self.client_id,

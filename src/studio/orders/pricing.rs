@@ -75,7 +75,8 @@ pub fn price_line(terms: TaxTerms, line: &Line) -> PricedLine {
 /// Prices every line and sums the order's totals.
 pub fn price(terms: TaxTerms, lines: &[Line]) -> (Vec<PricedLine>, Totals) {
     let priced: Vec<PricedLine> = lines.iter().map(|line| price_line(terms, line)).collect();
-    let (mut subtotal, mut discount, mut tax, mut charged) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    let (mut subtotal, mut discount, mut tax, mut charged) =
+        (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     for (line, priced) in lines.iter().zip(&priced) {
         subtotal += line.gross();
         discount += line.discount.0;

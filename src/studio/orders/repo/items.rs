@@ -21,7 +21,12 @@ pub async fn list(db: &mut TenantDb, order_id: Uuid) -> sqlx::Result<Vec<OrderIt
 
 /// Replaces an order's lines with `items`, priced as `priced` (same order), in one statement.
 #[tracing::instrument(skip_all)]
-pub async fn replace(db: &mut TenantDb, order_id: Uuid, items: &[ValidItem], priced: &[PricedLine]) -> sqlx::Result<()> {
+pub async fn replace(
+    db: &mut TenantDb,
+    order_id: Uuid,
+    items: &[ValidItem],
+    priced: &[PricedLine],
+) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM order_items WHERE order_id = $1").bind(order_id).execute(&mut *db).await?;
     let ids: Vec<Uuid> = items.iter().map(|_| Uuid::now_v7()).collect();
     let positions: Vec<i32> = (0..items.len() as i32).collect();

@@ -50,7 +50,11 @@ pub struct ListFilter<'a> {
 /// One page of orders, newest first, and how many match. `search` looks in `search_text`
 /// (number, client name, notes), which the trigram index `orders_search_idx` covers.
 #[tracing::instrument(skip_all)]
-pub async fn list(db: &mut TenantDb, filter: &ListFilter<'_>, window: Window) -> sqlx::Result<(i64, Vec<OrderSummary>)> {
+pub async fn list(
+    db: &mut TenantDb,
+    filter: &ListFilter<'_>,
+    window: Window,
+) -> sqlx::Result<(i64, Vec<OrderSummary>)> {
     let mut list = ListQuery::new(reading!(), "order_date DESC, number DESC");
     list.filter("o.status = ", filter.status)
         .filter("o.payment_status = ", filter.payment_status)

@@ -137,6 +137,18 @@ mod tests {
     }
 
     #[test]
+    fn accountants_handle_an_orders_status_and_money_staff_never_void_only_admins_delete() {
+        for permission in [ReadOrders, ChangeOrderStatus, RecordPayments, VoidPayments] {
+            assert!(allows(Accountant, permission), "{permission:?}");
+        }
+        assert!(!allows(Accountant, WriteOrders) && !allows(Accountant, DeleteOrders));
+        assert!(allows(Staff, WriteOrders) && allows(Staff, RecordPayments) && !allows(Staff, VoidPayments));
+        assert!(allows(Manager, VoidPayments) && !allows(Manager, DeleteOrders));
+        assert_eq!(for_route(&Method::POST, "/api/orders/{id}/payments/{payment_id}/void"), Some(VoidPayments));
+        assert_eq!(for_route(&Method::GET, "/api/orders/search"), Some(ReadOrders));
+    }
+
+    #[test]
     fn every_route_is_found_by_its_pattern() {
         assert_eq!(for_route(&Method::GET, "/api/clients/:param0"), Some(ReadClients));
         assert_eq!(for_route(&Method::GET, "/api/clients/{id}"), Some(ReadClients));

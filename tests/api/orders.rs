@@ -70,6 +70,21 @@ pub async fn setting(app: &TestApp, slug: &str, key: &str, value: &str) {
     sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut app.raw().await).await.unwrap();
 }
 
+/// A draft contract of `school` for this year; returns its id.
+pub async fn contract_for(app: &TestApp, s: &Studio, school: &str) -> String {
+    let y = year();
+    let body = json!({"school_id": school, "title": "Promoción", "academic_year": y,
+                      "starts_on": format!("{y}-03-01"), "ends_on": format!("{y}-12-15")});
+    let reply = app.as_studio(s, Method::POST, "/api/contracts").json(body).send().await;
+    id(&reply.assert(201).body)
+}
+
+/// The id of the user holding `token` at `slug`.
+pub async fn user_id(app: &TestApp, slug: &str, token: &str) -> String {
+    let profile = as_user(app, slug, token, Method::GET, "/api/auth/profile").send().await;
+    profile.assert(200).body["id"].as_str().unwrap().to_owned()
+}
+
 /// A request as a user of `slug` holding `token`.
 pub fn as_user<'a>(app: &'a TestApp, slug: &str, token: &str, method: Method, path: &str) -> crate::helpers::Call<'a> {
     app.call(method, path).via(Via::Header(slug.to_owned())).token(token)
@@ -161,14 +176,7 @@ async fn a_client_or_contract_held_by_orders_is_not_deleted_and_the_answer_says_
     let app = spawn_app().await;
     let s = app.studio("acme").await;
     let school = app.create_client(&s, json!({"kind": "school", "name": "Colegio San Agustín"})).await;
-    let year = year();
-    let contract = json!({"school_id": school, "title": "Promoción", "academic_year": year,
-                          "starts_on": format!("{year}-03-01"), "ends_on": format!("{year}-12-15")});
-    let mut contracts = Vec::new();
-    for _ in 0..2 {
-        let reply = app.as_studio(&s, Method::POST, "/api/contracts").json(contract.clone()).send().await;
-        contracts.push(id(&reply.assert(201).body));
-    }
+    let contracts = [contract_for(&app, &s, &school).await, contract_for(&app, &s, &school).await];
     for _ in 0..3 {
         let mut body = order(&school, two_lines());
         body["contract_id"] = json!(contracts[0]);

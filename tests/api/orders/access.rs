@@ -5,13 +5,8 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::{as_user, client_and_order, create, id, order, pay, set_status, two_lines, year};
-use crate::helpers::{TestApp, Via, individual, spawn_app};
-
-/// The id of the user holding `token` at `slug`.
-async fn user_id(app: &TestApp, slug: &str, token: &str) -> Value {
-    as_user(app, slug, token, Method::GET, "/api/auth/profile").send().await.body["id"].clone()
-}
+use super::{as_user, client_and_order, contract_for, create, id, order, pay, set_status, two_lines, user_id};
+use crate::helpers::{Via, individual, spawn_app};
 
 #[tokio::test]
 async fn another_studio_can_neither_see_nor_change_an_order_nor_point_at_its_records() {
@@ -48,20 +43,14 @@ async fn another_studio_can_neither_see_nor_change_an_order_nor_point_at_its_rec
 
     // Nor can B's orders name A's client, contract or staff member.
     let school = app.create_client(&a, json!({"kind": "school", "name": "Colegio de Acme"})).await;
-    let y = year();
-    let contract = app
-        .as_studio(&a, Method::POST, "/api/contracts")
-        .json(json!({"school_id": school, "title": "Promoción", "academic_year": y,
-                     "starts_on": format!("{y}-03-01"), "ends_on": format!("{y}-12-15")}))
-        .send()
-        .await;
+    let contract = contract_for(&app, &a, &school).await;
     let a_staff = app.user_with_role(&a, "staff").await;
     let a_staff_id = user_id(&app, "acme", &a_staff).await;
     let b_order = id(&create(&app, &b, order(&b_client, two_lines())).await);
     for (field, value) in [
         ("client_id", created["client_id"].clone()),
-        ("contract_id", contract.body["id"].clone()),
-        ("assigned_to", a_staff_id),
+        ("contract_id", json!(contract)),
+        ("assigned_to", json!(a_staff_id)),
     ] {
         let mut body = order(&b_client, two_lines());
         body[field] = value;
@@ -86,19 +75,12 @@ async fn a_cancelled_contract_or_deactivated_user_is_not_newly_named() {
     let s = app.studio("acme").await;
     let client = app.create_client(&s, individual("Ana")).await;
     let school = app.create_client(&s, json!({"kind": "school", "name": "Colegio"})).await;
-    let y = year();
-    let contract = app
-        .as_studio(&s, Method::POST, "/api/contracts")
-        .json(json!({"school_id": school, "title": "Promoción", "academic_year": y,
-                     "starts_on": format!("{y}-03-01"), "ends_on": format!("{y}-12-15")}))
-        .send()
-        .await;
-    let contract_id = id(&contract.body);
+    let contract_id = contract_for(&app, &s, &school).await;
     let staff = app.user_with_role(&s, "staff").await;
     let staff_id = user_id(&app, "acme", &staff).await;
     let mut body = order(&client, two_lines());
     body["contract_id"] = json!(contract_id);
-    body["assigned_to"] = staff_id.clone();
+    body["assigned_to"] = json!(staff_id);
     let kept = id(&create(&app, &s, body.clone()).await);
 
     app.as_studio(&s, Method::POST, &format!("/api/contracts/{contract_id}/status"))
@@ -106,7 +88,7 @@ async fn a_cancelled_contract_or_deactivated_user_is_not_newly_named() {
         .send()
         .await
         .assert(200);
-    app.as_studio(&s, Method::PUT, &format!("/api/users/{}", staff_id.as_str().unwrap()))
+    app.as_studio(&s, Method::PUT, &format!("/api/users/{staff_id}"))
         .json(json!({"full_name": "staff", "role": "staff", "active": false}))
         .send()
         .await

@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::{create, id, order, pay, set_status, two_lines, year};
+use super::{contract_for, create, id, order, pay, set_status, two_lines, user_id, year};
 use crate::helpers::{individual, spawn_app};
 
 #[tokio::test]
@@ -60,31 +60,17 @@ async fn the_list_filters_by_status_payment_client_contract_staff_and_dates() {
     let app = spawn_app().await;
     let s = app.studio("acme").await;
     let staff = app.user_with_role(&s, "staff").await;
-    let staff_id = app
-        .call(Method::GET, "/api/auth/profile")
-        .via(crate::helpers::Via::Header("acme".into()))
-        .token(&staff)
-        .send()
-        .await
-        .body["id"]
-        .clone();
+    let staff_id = user_id(&app, "acme", &staff).await;
     let ana = app.create_client(&s, individual("Ana")).await;
     let school = app.create_client(&s, json!({"kind": "school", "name": "Colegio"})).await;
-    let y = year();
-    let contract = app
-        .as_studio(&s, Method::POST, "/api/contracts")
-        .json(json!({"school_id": school, "title": "Promoción", "academic_year": y,
-                     "starts_on": format!("{y}-03-01"), "ends_on": format!("{y}-12-15")}))
-        .send()
-        .await;
-    let contract_id = id(&contract.body);
+    let contract_id = contract_for(&app, &s, &school).await;
     let mut first = order(&ana, two_lines());
     first["order_date"] = json!("2025-01-10");
     let first = id(&create(&app, &s, first).await);
     let mut second = order(&school, two_lines());
     second["order_date"] = json!("2025-02-20");
     second["contract_id"] = json!(contract_id);
-    second["assigned_to"] = staff_id.clone();
+    second["assigned_to"] = json!(staff_id);
     let second = id(&create(&app, &s, second).await);
     let mut third = order(&ana, two_lines());
     third["order_date"] = json!("2025-03-05");
@@ -114,7 +100,7 @@ async fn the_list_filters_by_status_payment_client_contract_staff_and_dates() {
     assert_eq!(numbers("payment_status=unpaid".into()).await, ["2025-03-05"]);
     assert_eq!(numbers(format!("client_id={ana}")).await, ["2025-03-05", "2025-01-10"]);
     assert_eq!(numbers(format!("contract_id={contract_id}")).await, ["2025-02-20"]);
-    assert_eq!(numbers(format!("assigned_to={}", staff_id.as_str().unwrap())).await, ["2025-02-20"]);
+    assert_eq!(numbers(format!("assigned_to={staff_id}")).await, ["2025-02-20"]);
     assert_eq!(numbers("from=2025-02-01".into()).await, ["2025-03-05", "2025-02-20"]);
     assert_eq!(numbers("to=2025-02-20".into()).await, ["2025-02-20", "2025-01-10"], "to is inclusive");
     assert_eq!(numbers("from=2025-02-01&to=2025-02-28&status=pending".into()).await, ["2025-02-20"]);

@@ -1,14 +1,17 @@
-//! What the orders API takes, and the rules each input must pass before anything is read or
+//! What the orders API takes to create or replace an order, and the rules each input must pass before anything is read or
 //! written: every offending field is named (`items[2].discount`), and the amounts the server
 //! computes are refused when a client sends them.
 
-use std::borrow::Cow;
+mod actions;
+mod sent_keys;
+
+pub use actions::{OrderFilter, OrderPaymentInput, OrderPaymentVoidInput, OrderStatusInput, ValidPayment};
+pub use sent_keys::SentKeys;
+
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use poem_openapi::Object;
-use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
-use poem_openapi::types::{ParseFromJSON, ParseResult, ToJSON, Type};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use uuid::Uuid;
@@ -16,7 +19,7 @@ use uuid::Uuid;
 use crate::http::ApiResult;
 use crate::http::fields::Checks;
 use crate::studio::money::Money;
-use crate::studio::orders::model::{OrderItemKind, OrderPaymentMethod, OrderPaymentStatus, OrderStatus};
+use crate::studio::orders::model::OrderItemKind;
 use crate::studio::orders::pricing::Line;
 
 /// At most this many lines in one order.
@@ -42,59 +45,6 @@ const COMPUTED_ORDER_FIELDS: &[&str] = &[
 ];
 /// Line fields the server computes.
 const COMPUTED_ITEM_FIELDS: &[&str] = &["line_total", "tax"];
-
-/// The keys an input object arrived with (those not null), so that validation can refuse the
-/// ones the server computes with a 422 naming them. Flattened into an input, it adds nothing
-/// to the documented schema.
-#[derive(Debug, Clone, Default)]
-pub struct SentKeys(Vec<String>);
-
-impl SentKeys {
-    /// Fails each of `computed` that was sent, as `<prefix><name>`.
-    fn refuse(&self, checks: &mut Checks, prefix: &str, computed: &[&str]) {
-        for name in computed.iter().filter(|name| self.0.iter().any(|sent| sent == *name)) {
-            checks.fail(&format!("{prefix}{name}"), "is computed by the server and must not be sent");
-        }
-    }
-}
-
-impl Type for SentKeys {
-    const IS_REQUIRED: bool = false;
-    type RawValueType = Self;
-    type RawElementValueType = Self;
-
-    fn name() -> Cow<'static, str> {
-        "sent_keys".into()
-    }
-
-    fn schema_ref() -> MetaSchemaRef {
-        MetaSchemaRef::Inline(Box::new(MetaSchema::new("object")))
-    }
-
-    fn as_raw_value(&self) -> Option<&Self> {
-        Some(self)
-    }
-
-    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self> + 'a> {
-        Box::new(self.as_raw_value().into_iter())
-    }
-}
-
-impl ParseFromJSON for SentKeys {
-    fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
-        let keys = match value {
-            Some(Value::Object(map)) => map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k).collect(),
-            _ => Vec::new(),
-        };
-        Ok(SentKeys(keys))
-    }
-}
-
-impl ToJSON for SentKeys {
-    fn to_json(&self) -> Option<Value> {
-        Some(Value::Object(serde_json::Map::new()))
-    }
-}
 
 /// An order's fields and lines, as sent to create one or to replace them (`PUT`). The
 /// number, status, totals and payments are the server's: sending them is a 422.
@@ -258,97 +208,79 @@ fn specs_problem(specs: &BTreeMap<String, Value>) -> Option<String> {
     None
 }
 
-/// A status change.
-#[derive(Debug, Clone, Object)]
-pub struct OrderStatusInput {
-    /// The status to move to.
-    pub status: OrderStatus,
-    /// Why, kept in the history (up to 500 characters).
-    pub note: Option<String>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::ApiError;
+    use serde_json::json;
 
-impl OrderStatusInput {
-    /// The note, trimmed and bounded.
-    pub fn validate(&self) -> ApiResult<Option<String>> {
-        let mut checks = Checks::new();
-        let note = checks.optional("note", self.note.as_deref(), 500);
-        checks.finish()?;
-        Ok(note)
-    }
-}
-
-/// Money received for an order.
-#[derive(Debug, Clone, Object)]
-pub struct OrderPaymentInput {
-    /// More than 0 and at most the order's balance.
-    pub amount: Money,
-    pub method: OrderPaymentMethod,
-    /// Voucher, operation or card slip number (up to 100 characters).
-    pub reference: Option<String>,
-}
-
-/// A payment's fields after every rule passed.
-#[derive(Debug, Clone)]
-pub struct ValidPayment {
-    pub amount: Money,
-    pub method: OrderPaymentMethod,
-    pub reference: Option<String>,
-}
-
-impl OrderPaymentInput {
-    pub fn validate(&self) -> ApiResult<ValidPayment> {
-        let mut checks = Checks::new();
-        let amount = Money::checked(&mut checks, "amount", Some(self.amount));
-        if amount.0.is_zero() {
-            checks.fail("amount", "must be more than 0");
+    fn line(quantity: i64, unit_price: &str, discount: Option<&str>) -> OrderItemInput {
+        OrderItemInput {
+            kind: OrderItemKind::Print,
+            description: "Impresión 20x30".to_owned(),
+            quantity,
+            unit_price: Money(unit_price.parse().unwrap()),
+            discount: discount.map(|d| Money(d.parse().unwrap())),
+            specs: None,
+            sent: SentKeys::default(),
         }
-        let reference = checks.optional("reference", self.reference.as_deref(), 100);
-        checks.finish()?;
-        Ok(ValidPayment { amount, method: self.method, reference })
     }
-}
 
-/// Why a payment is voided.
-#[derive(Debug, Clone, Object)]
-pub struct OrderPaymentVoidInput {
-    /// 1–500 characters.
-    pub reason: String,
-}
-
-impl OrderPaymentVoidInput {
-    pub fn validate(&self) -> ApiResult<String> {
-        let mut checks = Checks::new();
-        let reason = checks.required("reason", &self.reason, 500);
-        checks.finish()?;
-        Ok(reason)
-    }
-}
-
-/// Filters of the order list.
-#[derive(Debug, Default, Clone)]
-pub struct OrderFilter {
-    pub status: Option<OrderStatus>,
-    pub payment_status: Option<OrderPaymentStatus>,
-    pub client_id: Option<Uuid>,
-    pub contract_id: Option<Uuid>,
-    pub assigned_to: Option<Uuid>,
-    /// Order date on or after.
-    pub from: Option<NaiveDate>,
-    /// Order date on or before.
-    pub to: Option<NaiveDate>,
-    /// Matches number, client name and notes.
-    pub search: Option<String>,
-}
-
-impl OrderFilter {
-    /// A reversed date range is a 422 on `to`.
-    pub fn validate(&self) -> ApiResult<()> {
-        let mut checks = Checks::new();
-        if let (Some(from), Some(to)) = (self.from, self.to)
-            && to < from
-        {
-            checks.fail("to", "must not be before from");
+    fn input(items: Vec<OrderItemInput>) -> OrderInput {
+        OrderInput {
+            client_id: Uuid::nil(),
+            contract_id: None,
+            order_date: None,
+            due_date: None,
+            notes: None,
+            assigned_to: None,
+            items,
+            sent: SentKeys::default(),
         }
-        checks.finish()
+    }
+
+    fn failing(input: &OrderInput) -> Vec<String> {
+        match input.validate(NaiveDate::from_ymd_opt(2026, 5, 10).unwrap()) {
+            Err(ApiError::Validation(errors)) => errors.into_iter().map(|e| e.field).collect(),
+            other => panic!("expected 422, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_absent_order_date_takes_the_default_and_a_due_date_may_not_precede_it() {
+        let mut order = input(vec![line(2, "12.50", None)]);
+        let valid = order.validate(NaiveDate::from_ymd_opt(2026, 5, 10).unwrap()).unwrap();
+        assert_eq!(valid.order_date.to_string(), "2026-05-10");
+        assert_eq!(valid.items[0].discount, Money::ZERO);
+        order.due_date = NaiveDate::from_ymd_opt(2026, 5, 9);
+        assert_eq!(failing(&order), ["due_date"]);
+    }
+
+    #[test]
+    fn each_bad_line_is_named_with_its_position() {
+        let lines = vec![
+            line(1, "10", None),
+            line(0, "10", None),
+            line(2, "10", Some("20.01")),
+            line(10_000, "9999999.99", None),
+            line(1, "1.001", None),
+        ];
+        assert_eq!(
+            failing(&input(lines)),
+            ["items[1].quantity", "items[2].discount", "items[3].unit_price", "items[4].unit_price"]
+        );
+        assert_eq!(failing(&input(Vec::new())), ["items"]);
+    }
+
+    #[test]
+    fn specs_are_a_small_flat_object() {
+        let spec = |value: Value| BTreeMap::from([("size".to_owned(), value)]);
+        assert_eq!(specs_problem(&spec(json!("20x30"))), None);
+        assert_eq!(specs_problem(&spec(json!(3))), None);
+        assert!(specs_problem(&spec(json!(["20x30"]))).is_some());
+        assert!(specs_problem(&spec(json!(null))).is_some());
+        assert!(specs_problem(&BTreeMap::from([(" ".to_owned(), json!("x"))])).is_some());
+        let many: BTreeMap<String, Value> = (0..21).map(|i| (format!("k{i}"), json!(i))).collect();
+        assert!(specs_problem(&many).is_some());
     }
 }

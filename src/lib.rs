@@ -62,6 +62,14 @@ mod layout {
     }
 
     #[test]
+    fn the_business_never_computes_with_floats() {
+        // Money, percentages and quantities are exact decimals and integers: a float has
+        // already lost the cents.
+        let found = offending("studio", &["f64", "f32"]);
+        assert!(found.is_empty(), "floats in the money path:\n{}", found.join("\n"));
+    }
+
+    #[test]
     fn the_lower_rooms_never_import_the_business() {
         for dir in ["auth", "tenancy", "http", "db", "audit"] {
             let found = offending(dir, &["crate::studio"]);

@@ -9,8 +9,7 @@ CREATE TABLE appointments (
     title       text NOT NULL CHECK (length(btrim(title)) BETWEEN 1 AND 200),
     client_id   uuid REFERENCES clients (id) ON DELETE RESTRICT,
     contract_id uuid REFERENCES contracts (id) ON DELETE RESTRICT,
-    -- No foreign key yet: orders arrive in their own migration, which adds it.
-    order_id    uuid,
+    order_id    uuid REFERENCES orders (id) ON DELETE RESTRICT,
     -- A user who holds appointments is deactivated rather than deleted: the agenda keeps
     -- who did what.
     staff_id    uuid REFERENCES users (id) ON DELETE RESTRICT,

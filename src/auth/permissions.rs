@@ -39,6 +39,14 @@ pub enum Permission {
     DeletePictureDays,
     /// Record a package order for a student.
     RecordPackageOrders,
+    ReadOrders,
+    /// Create orders and replace their fields and lines.
+    WriteOrders,
+    /// Move orders along their workflow (accountants too: nothing else of an order).
+    ChangeOrderStatus,
+    RecordPayments,
+    VoidPayments,
+    DeleteOrders,
 }
 
 use Permission::*;
@@ -63,6 +71,14 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     (WritePictureDays, &[Admin, Manager]),
     (DeletePictureDays, &[Admin]),
     (RecordPackageOrders, &[Admin, Manager, Staff]),
+    (ReadOrders, &[Admin, Manager, Accountant, Staff]),
+    // Accountants handle an order's money and status, never its lines or client.
+    (WriteOrders, &[Admin, Manager, Staff]),
+    (ChangeOrderStatus, &[Admin, Manager, Accountant, Staff]),
+    (RecordPayments, &[Admin, Manager, Accountant, Staff]),
+    // Staff take payments at the counter but cannot undo them.
+    (VoidPayments, &[Admin, Manager, Accountant]),
+    (DeleteOrders, &[Admin]),
 ];
 
 /// Every tenant route (method, poem path pattern) and the permission it needs.
@@ -113,6 +129,15 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("GET", "/api/contracts/:id/package-orders/:order_id", ReadPictureDays),
     ("POST", "/api/contracts/:id/package-orders", RecordPackageOrders),
     ("GET", "/api/contracts/:id/summary", ReadPictureDays),
+    ("GET", "/api/orders", ReadOrders),
+    ("GET", "/api/orders/search", ReadOrders),
+    ("GET", "/api/orders/:id", ReadOrders),
+    ("POST", "/api/orders", WriteOrders),
+    ("PUT", "/api/orders/:id", WriteOrders),
+    ("POST", "/api/orders/:id/status", ChangeOrderStatus),
+    ("POST", "/api/orders/:id/payments", RecordPayments),
+    ("POST", "/api/orders/:id/payments/:payment_id/void", VoidPayments),
+    ("DELETE", "/api/orders/:id", DeleteOrders),
 ];
 
 /// Whether `role` has `permission`. A permission missing from the matrix is denied.
@@ -177,6 +202,18 @@ mod tests {
         }
         assert!(!allows(Accountant, WriteClients));
         assert!(allows(Staff, WriteClients));
+    }
+
+    #[test]
+    fn accountants_handle_an_orders_status_and_money_staff_never_void_only_admins_delete() {
+        for permission in [ReadOrders, ChangeOrderStatus, RecordPayments, VoidPayments] {
+            assert!(allows(Accountant, permission), "{permission:?}");
+        }
+        assert!(!allows(Accountant, WriteOrders) && !allows(Accountant, DeleteOrders));
+        assert!(allows(Staff, WriteOrders) && allows(Staff, RecordPayments) && !allows(Staff, VoidPayments));
+        assert!(allows(Manager, VoidPayments) && !allows(Manager, DeleteOrders));
+        assert_eq!(for_route(&Method::POST, "/api/orders/{id}/payments/{payment_id}/void"), Some(VoidPayments));
+        assert_eq!(for_route(&Method::GET, "/api/orders/search"), Some(ReadOrders));
     }
 
     #[test]

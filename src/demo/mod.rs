@@ -4,6 +4,7 @@
 
 mod agenda;
 mod clients;
+mod orders;
 mod picture_days;
 
 use std::sync::Arc;
@@ -74,6 +75,7 @@ async fn seed(admin: &TenantUser) -> Result<(), ApiError> {
     clients::seed(admin).await?;
     agenda::seed(admin).await?;
     picture_days::seed(admin).await?;
+    orders::seed(admin).await?;
     Ok(())
 }
 

@@ -23,4 +23,6 @@ pub enum ApiTags {
     Agenda,
     /// School picture days: rosters, access codes, packages, family orders, summary.
     PictureDays,
+    /// Orders (pedidos): lines, payments, status.
+    Orders,
 }

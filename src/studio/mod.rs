@@ -32,14 +32,27 @@ pub mod clients;
 pub mod contracts;
 pub mod money;
 pub mod numbering;
+pub mod orders;
 pub mod picture_days;
 pub mod settings;
 pub mod tax_id;
 
 /// Every business API, as one group of the route table.
-pub type Apis = (clients::api::ClientsApi, contracts::api::ContractsApi, agenda::api::AgendaApi, picture_days::Apis);
+pub type Apis = (
+    clients::api::ClientsApi,
+    contracts::api::ContractsApi,
+    orders::api::OrdersApi,
+    agenda::api::AgendaApi,
+    picture_days::Apis,
+);
 
 /// The value of [`Apis`].
 pub fn apis() -> Apis {
-    (clients::api::ClientsApi, contracts::api::ContractsApi, agenda::api::AgendaApi, picture_days::apis())
+    (
+        clients::api::ClientsApi,
+        contracts::api::ContractsApi,
+        orders::api::OrdersApi,
+        agenda::api::AgendaApi,
+        picture_days::apis(),
+    )
 }

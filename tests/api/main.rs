@@ -10,6 +10,7 @@ mod contracts;
 mod isolation;
 mod migrations;
 mod operations;
+mod orders;
 mod permissions;
 mod picture_days;
 mod provisioning;

@@ -105,6 +105,14 @@ pub async fn contract_exists(db: &mut TenantDb, id: Uuid) -> sqlx::Result<bool> 
     Ok(found.is_some())
 }
 
+/// Whether an order exists, held so it cannot go while it is linked.
+#[tracing::instrument(skip_all)]
+pub async fn order_exists(db: &mut TenantDb, id: Uuid) -> sqlx::Result<bool> {
+    let found: Option<i32> =
+        sqlx::query_scalar("SELECT 1 FROM orders WHERE id = $1 FOR KEY SHARE").bind(id).fetch_optional(db).await?;
+    Ok(found.is_some())
+}
+
 /// Whether a user is active (`None`: no such user), held so they cannot go meanwhile.
 #[tracing::instrument(skip_all)]
 pub async fn user_active(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<bool>> {

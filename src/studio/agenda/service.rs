@@ -39,6 +39,11 @@ async fn check_links(db: &mut TenantDb, a: &ValidAppointment, kept_staff: Option
     {
         checks.fail("contract_id", "no contract of this studio has this id");
     }
+    if let Some(id) = a.order_id
+        && !repo::order_exists(db, id).await?
+    {
+        checks.fail("order_id", "no order of this studio has this id");
+    }
     if let Some(id) = a.staff_id {
         match repo::user_active(db, id).await? {
             None => checks.fail("staff_id", "no user of this studio has this id"),

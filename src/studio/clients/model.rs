@@ -133,6 +133,33 @@ pub struct ClientFilter {
     pub search: Option<String>,
 }
 
+/// The records that keep a client from being deleted.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct Holders {
+    pub contracts: i64,
+    pub orders: i64,
+}
+
+impl Holders {
+    pub fn any(&self) -> bool {
+        self.contracts > 0 || self.orders > 0
+    }
+
+    /// "2 contracts and 3 orders", "1 order".
+    pub fn describe(&self) -> String {
+        let count = |n: i64, one: &str| match n {
+            1 => format!("1 {one}"),
+            n => format!("{n} {one}s"),
+        };
+        let parts: Vec<String> = [(self.contracts, "contract"), (self.orders, "order")]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, one)| count(n, one))
+            .collect();
+        parts.join(" and ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +213,15 @@ mod tests {
             spoil(&mut bad);
             assert_eq!(failing_fields(&bad), [field], "spoiling {field}");
         }
+    }
+
+    #[test]
+    fn holders_are_counted_in_words() {
+        let held = |contracts, orders| Holders { contracts, orders }.describe();
+        assert_eq!(held(2, 3), "2 contracts and 3 orders");
+        assert_eq!(held(1, 0), "1 contract");
+        assert_eq!(held(0, 1), "1 order");
+        assert!(!Holders { contracts: 0, orders: 0 }.any());
     }
 
     #[test]

@@ -6,7 +6,7 @@ use sqlx::query::QueryAs;
 use uuid::Uuid;
 
 use crate::db::{ListQuery, TenantDb, Window};
-use crate::studio::clients::model::{Client, ClientFilter, ValidClient};
+use crate::studio::clients::model::{Client, ClientFilter, Holders, ValidClient};
 
 /// The columns of a [`Client`], then the rest of a statement.
 macro_rules! columns {
@@ -80,10 +80,16 @@ fn with_fields<'q>(sql: &'static str, c: &'q ValidClient, id: Uuid) -> QueryAs<'
         .bind(id)
 }
 
-/// What still refers to a client: its contracts (orders join them when they land).
+/// What still refers to a client: how many contracts (as a school) and orders.
 #[tracing::instrument(skip_all)]
-pub async fn holders(db: &mut TenantDb, id: Uuid) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM contracts WHERE school_id = $1").bind(id).fetch_one(db).await
+pub async fn holders(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Holders> {
+    sqlx::query_as(
+        "SELECT (SELECT count(*) FROM contracts WHERE school_id = $1) AS contracts, \
+         (SELECT count(*) FROM orders WHERE client_id = $1) AS orders",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await
 }
 
 #[tracing::instrument(skip_all)]

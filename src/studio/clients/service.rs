@@ -46,16 +46,17 @@ pub async fn update(user: &TenantUser, id: Uuid, input: &ClientInput) -> ApiResu
     Ok(after)
 }
 
-/// Refused with 409 `client_in_use` while contracts (or orders) refer to the client.
+/// Refused with 409 `client_in_use` while contracts or orders refer to the client, saying
+/// how many of each (also in `context`).
 pub async fn delete(user: &TenantUser, id: Uuid) -> ApiResult<()> {
     let mut tx = user.begin().await?;
     let before = repo::lock(&mut tx, id).await?.ok_or_else(not_found)?;
-    let contracts = repo::holders(&mut tx, id).await?;
-    if contracts > 0 {
-        return Err(ApiError::Conflict {
+    let holders = repo::holders(&mut tx, id).await?;
+    if holders.any() {
+        return Err(ApiError::ConflictWith {
             code: "client_in_use",
-            detail: format!("the client is held by {contracts} contract(s); delete or reassign them first"),
-            errors: Vec::new(),
+            detail: format!("the client is held by {}; delete or reassign them first", holders.describe()),
+            context: serde_json::json!({"contracts": holders.contracts, "orders": holders.orders}),
         });
     }
     repo::delete(&mut tx, id).await?;

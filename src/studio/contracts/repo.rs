@@ -147,6 +147,12 @@ pub async fn package_orders(db: &mut TenantDb, id: Uuid) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT count(*) FROM package_orders WHERE contract_id = $1").bind(id).fetch_one(db).await
 }
 
+/// How many orders were placed under a contract.
+#[tracing::instrument(skip_all)]
+pub async fn orders_holding(db: &mut TenantDb, id: Uuid) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM orders WHERE contract_id = $1").bind(id).fetch_one(db).await
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn delete(db: &mut TenantDb, id: Uuid) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM contracts WHERE id = $1").bind(id).execute(db).await?;

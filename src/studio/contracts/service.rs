@@ -123,17 +123,20 @@ pub async fn set_status(user: &TenantUser, id: Uuid, to: ContractStatus) -> ApiR
     Ok(after)
 }
 
-/// Deletes a contract with its roster and packages; refused with 409 `contract_in_use` once
-/// families have ordered on it (the orders are the studio's sales record).
+/// Deletes a contract with its roster and packages; refused with 409 `contract_in_use` while
+/// orders or families' package orders were placed under it (they are the studio's sales
+/// record: cancel the contract instead).
 pub async fn delete(user: &TenantUser, id: Uuid) -> ApiResult<()> {
     let mut tx = user.begin().await?;
     let before = repo::lock(&mut tx, id).await?.ok_or_else(not_found)?;
-    let orders = repo::package_orders(&mut tx, id).await?;
-    if orders > 0 {
+    let (orders, package_orders) = (repo::orders_holding(&mut tx, id).await?, repo::package_orders(&mut tx, id).await?);
+    if orders + package_orders > 0 {
         return Err(ApiError::ConflictWith {
             code: "contract_in_use",
-            detail: format!("{orders} package order(s) were placed on this contract; cancel it instead"),
-            context: json!({"package_orders": orders}),
+            detail: format!(
+                "the contract is held by {orders} order(s) and {package_orders} package order(s); cancel it instead"
+            ),
+            context: json!({"orders": orders, "package_orders": package_orders}),
         });
     }
     repo::delete(&mut tx, id).await?;

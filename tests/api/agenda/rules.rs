@@ -68,7 +68,7 @@ fn contract(school_id: &str) -> Value {
 }
 
 #[tokio::test]
-async fn links_must_be_this_studios_client_contract_and_active_staff_member() {
+async fn links_must_be_this_studios_client_contract_order_and_active_staff_member() {
     let app = spawn_app().await;
     let a = app.studio("acme").await;
     let b = app.studio("beta").await;
@@ -95,8 +95,11 @@ async fn links_must_be_this_studios_client_contract_and_active_staff_member() {
     assert_eq!(unknown.assert_problem(422, "validation_failed").fields(), ["client_id", "contract_id", "staff_id"]);
     assert_eq!(count(&app, &a).await, 0, "nothing written");
 
-    // An order is kept as given: orders are not checked yet.
-    let order = uuid::Uuid::new_v4().to_string();
+    // An order must be this studio's too.
+    let unknown_order = with(links(&our_school, &our_contract, &admin_of(&app, &a).await), "order_id", json!(nobody));
+    assert_eq!(try_book(&app, &a, unknown_order).await.assert_problem(422, "validation_failed").fields(), ["order_id"]);
+    let order_body = crate::orders::order(&our_school, crate::orders::two_lines());
+    let order = crate::orders::id(&app.as_studio(&a, Method::POST, "/api/orders").json(order_body).send().await.body);
     let staff_token = app.user_with_role(&a, "staff").await;
     let staff = user_id(&app, &a, &staff_token).await;
     let ours = with(links(&our_school, &our_contract, &staff), "order_id", json!(order));
@@ -225,4 +228,9 @@ async fn the_demo_books_a_week_of_every_kind_for_its_admin_some_cancelled() {
     assert_eq!(resources.len(), 2, "{resources:?}");
     let cancelled = read(&app, &demo, &format!("/api/appointments?status=cancelled&{week}")).await;
     assert!(cancelled["count"].as_i64().unwrap() >= 1);
+}
+
+/// The id of a studio's admin.
+async fn admin_of(app: &crate::helpers::TestApp, s: &crate::helpers::Studio) -> String {
+    user_id(app, s, &s.token).await
 }

@@ -242,7 +242,7 @@ async fn staff_record_orders_managers_prepare_rosters_accountants_only_read() {
     drop.assert_problem(409, "package_has_orders");
     let gone = app.as_studio(&s, Method::DELETE, &format!("/api/contracts/{contract}")).send().await;
     gone.assert_problem(409, "contract_in_use");
-    assert_eq!(gone.body["context"], json!({"package_orders": 2}));
+    assert_eq!(gone.body["context"], json!({"orders": 0, "package_orders": 2}));
     app.as_studio(&s, Method::DELETE, &format!("/api/contracts/{contract}/roster/A0004")).send().await.assert(204);
 }
 

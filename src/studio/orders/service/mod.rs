@@ -1,0 +1,213 @@
+//! The rules of orders and the unit of work of each action: reading, creating, replacing
+//! and deleting orders here; status changes and payments beside it.
+//!
+//! Every write locks the order row first (`repo::lock`): its status, lines, payments and
+//! `paid` change only under that lock, so concurrent payments cannot overpay and a status
+//! change always sees the payments made before it.
+
+mod payments;
+mod status;
+
+pub use payments::{record_payment, void_payment};
+pub use status::set_status;
+
+use chrono::Datelike;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::audit;
+use crate::auth::extract::TenantUser;
+use crate::db::{TenantDb, Window};
+use crate::http::fields::Checks;
+use crate::http::{ApiError, ApiResult};
+use crate::studio::contracts::model::ContractStatus;
+use crate::studio::numbering;
+use crate::studio::orders::input::{OrderFilter, OrderInput, ValidItem, ValidOrder};
+use crate::studio::orders::model::{Order, OrderItem, OrderStatus, OrderSummary};
+use crate::studio::orders::pricing::{self, PricedLine, TaxTerms, Totals};
+use crate::studio::orders::repo::{self, ListFilter, history, items};
+use crate::studio::settings;
+
+fn not_found() -> ApiError {
+    ApiError::not_found("order")
+}
+
+/// 409 with `code`, a sentence for a person and `context` for a program.
+fn conflict(code: &'static str, detail: String, context: serde_json::Value) -> ApiError {
+    ApiError::ConflictWith { code, detail, context }
+}
+
+/// An order with its lines, payments and history, read on `db`.
+async fn assemble(db: &mut TenantDb, summary: OrderSummary) -> ApiResult<Order> {
+    let id = summary.id;
+    Ok(Order {
+        summary,
+        items: items::list(db, id).await?,
+        payments: repo::payments::list(db, id).await?,
+        history: history::list(db, id).await?,
+    })
+}
+
+/// The order as it stands on `db` (inside a write, after the write).
+async fn detail(db: &mut TenantDb, id: Uuid) -> ApiResult<Order> {
+    let summary = repo::get(db, id).await?.ok_or_else(not_found)?;
+    assemble(db, summary).await
+}
+
+/// The locked order, or 404.
+async fn locked(db: &mut TenantDb, id: Uuid) -> ApiResult<OrderSummary> {
+    repo::lock(db, id).await?.ok_or_else(not_found)
+}
+
+/// The client, contract and staff member an order names must be this studio's (422 on the
+/// field otherwise). A cancelled contract or a deactivated user may stay on an order that
+/// already named them, but not be newly named.
+async fn check_references(db: &mut TenantDb, order: &ValidOrder, before: Option<&OrderSummary>) -> ApiResult<()> {
+    let mut checks = Checks::new();
+    if !repo::client_exists(db, order.client_id).await? {
+        checks.fail("client_id", "no client of this studio has this id");
+    }
+    if let Some(contract) = order.contract_id {
+        let kept = before.is_some_and(|b| b.contract_id == Some(contract));
+        match repo::contract_status(db, contract).await? {
+            None => checks.fail("contract_id", "no contract of this studio has this id"),
+            Some(ContractStatus::Cancelled) if !kept => checks.fail("contract_id", "the contract is cancelled"),
+            Some(_) => {}
+        }
+    }
+    if let Some(user_id) = order.assigned_to {
+        let kept = before.is_some_and(|b| b.assigned_to == Some(user_id));
+        match repo::user_active(db, user_id).await? {
+            None => checks.fail("assigned_to", "no user of this studio has this id"),
+            Some(false) if !kept => checks.fail("assigned_to", "the user is deactivated"),
+            Some(_) => {}
+        }
+    }
+    checks.finish()
+}
+
+/// Prices the lines under `terms`; an order whose amounts would not fit is a 422 on `items`.
+fn priced(terms: TaxTerms, items: &[ValidItem]) -> ApiResult<(Vec<PricedLine>, Totals)> {
+    let lines: Vec<_> = items.iter().map(ValidItem::line).collect();
+    let (priced, totals) = pricing::price(terms, &lines);
+    if totals.subtotal.problem().is_some() || totals.total.problem().is_some() {
+        return Err(ApiError::invalid("items", "the order's total is too large"));
+    }
+    Ok((priced, totals))
+}
+
+/// Whether the stored lines are the lines sent, in the same order.
+fn same_items(stored: &[OrderItem], sent: &[ValidItem]) -> bool {
+    stored.len() == sent.len()
+        && stored.iter().zip(sent).all(|(s, v)| {
+            s.kind == v.kind
+                && s.description == v.description
+                && s.quantity == v.quantity
+                && s.unit_price == v.unit_price
+                && s.discount == v.discount
+                && s.specs == v.specs
+        })
+}
+
+pub async fn list(user: &TenantUser, filter: &OrderFilter, window: Window) -> ApiResult<(i64, Vec<OrderSummary>)> {
+    filter.validate()?;
+    let stored = ListFilter {
+        status: filter.status,
+        payment_status: filter.payment_status,
+        client_id: filter.client_id,
+        contract_id: filter.contract_id,
+        assigned_to: filter.assigned_to,
+        from: filter.from,
+        to: filter.to,
+        search: filter.search.as_deref(),
+    };
+    Ok(repo::list(&mut user.db().await?, &stored, window).await?)
+}
+
+/// One order, its lines, payments and history read from one snapshot.
+pub async fn get(user: &TenantUser, id: Uuid) -> ApiResult<Order> {
+    let mut db = user.begin().await?;
+    repo::read_snapshot(&mut db).await?;
+    let order = detail(&mut db, id).await?;
+    db.commit().await?;
+    Ok(order)
+}
+
+/// Creates a pending order numbered `ORD-<this year>-NNNNN` (the studio's year), priced under
+/// the studio's tax settings, which the order keeps.
+pub async fn create(user: &TenantUser, input: &OrderInput) -> ApiResult<Order> {
+    let today = user.tenant.today();
+    let order = input.validate(today)?;
+    let mut tx = user.begin().await?;
+    check_references(&mut tx, &order, None).await?;
+    let studio = settings::load(&mut tx, &user.tenant).await?;
+    let terms = TaxTerms { rate: studio.tax_rate, prices_include_tax: studio.prices_include_tax };
+    let (lines, totals) = priced(terms, &order.items)?;
+    // Taken last: the counter row stays locked until this transaction ends.
+    let number = numbering::next(&mut tx, "ORD", today.year()).await?;
+    let id = Uuid::now_v7();
+    repo::insert(&mut tx, id, &number, &order, terms, &totals).await?;
+    items::replace(&mut tx, id, &order.items, &lines).await?;
+    history::record(&mut tx, id, None, OrderStatus::Pending, Some(user.user_id), None).await?;
+    let created = detail(&mut tx, id).await?;
+    audit::created(&mut tx, user.audit(), &created).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Replaces an order's fields and lines. A delivered or cancelled order is closed (409
+/// `order_closed`); once in production its lines are fixed (409 `items_locked`); the new
+/// total may not fall below what was paid (409 `total_below_paid`).
+pub async fn update(user: &TenantUser, id: Uuid, input: &OrderInput) -> ApiResult<Order> {
+    let mut tx = user.begin().await?;
+    let summary = locked(&mut tx, id).await?;
+    let order = input.validate(summary.order_date)?;
+    let status = summary.status;
+    if status.is_closed() {
+        let detail = format!("the order is {}; a closed order cannot change", status.as_str());
+        return Err(conflict("order_closed", detail, json!({"status": status})));
+    }
+    let before = assemble(&mut tx, summary).await?;
+    let items_changed = !same_items(&before.items, &order.items);
+    if items_changed && !status.items_editable() {
+        let detail = format!("the order is {}; its lines no longer change", status.as_str());
+        return Err(conflict("items_locked", detail, json!({"status": status})));
+    }
+    check_references(&mut tx, &order, Some(&before.summary)).await?;
+    let terms = TaxTerms { rate: before.summary.tax_rate, prices_include_tax: before.summary.prices_include_tax };
+    let (lines, totals) = priced(terms, &order.items)?;
+    let paid = before.summary.paid;
+    if totals.total < paid {
+        let detail = format!("the new total {} is below the {paid} already paid; void a payment first", totals.total);
+        return Err(conflict("total_below_paid", detail, json!({"total": totals.total, "paid": paid})));
+    }
+    repo::update(&mut tx, id, &order, &totals).await?;
+    if items_changed {
+        items::replace(&mut tx, id, &order.items, &lines).await?;
+    }
+    let after = detail(&mut tx, id).await?;
+    audit::updated(&mut tx, user.audit(), &before, &after).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Deletes a pending or cancelled order that never had a payment (409 otherwise).
+pub async fn delete(user: &TenantUser, id: Uuid) -> ApiResult<()> {
+    let mut tx = user.begin().await?;
+    let summary = locked(&mut tx, id).await?;
+    let status = summary.status;
+    if !matches!(status, OrderStatus::Pending | OrderStatus::Cancelled) {
+        let detail = format!("the order is {}; only pending or cancelled orders are deleted", status.as_str());
+        return Err(conflict("order_not_deletable", detail, json!({"status": status})));
+    }
+    let payments = repo::payments::count(&mut tx, id).await?;
+    if payments > 0 {
+        let detail = format!("the order has {payments} payment(s), voided ones included; cancel it instead");
+        return Err(conflict("order_has_payments", detail, json!({"payments": payments})));
+    }
+    let before = assemble(&mut tx, summary).await?;
+    repo::delete(&mut tx, id).await?;
+    audit::deleted(&mut tx, user.audit(), &before).await?;
+    tx.commit().await?;
+    Ok(())
+}

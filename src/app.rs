@@ -40,8 +40,12 @@ pub struct AppState {
 impl AppState {
     /// Builds the state on an opened [`Database`].
     pub fn new(settings: Settings, db: Database) -> Arc<AppState> {
-        let resolver =
-            Arc::new(TenantResolver::new(db.catalog.clone(), &settings.tenancy, migrations::required_tenant_version()));
+        let resolver = Arc::new(TenantResolver::new(
+            db.catalog.clone(),
+            db.health.clone(),
+            &settings.tenancy,
+            migrations::required_tenant_version(),
+        ));
         let jwt = Arc::new(JwtKeys::new(&settings.auth));
         let passwords = Arc::new(PasswordHasherConfig::new(&settings.auth));
         let sessions =

@@ -1,6 +1,7 @@
 //! Database access: the catalog pool (shared schema), the tenant pool and its scoped handle,
 //! refinery's driver over sqlx, and the private PostgreSQL cluster used when no URL is set.
 
+pub mod health;
 pub mod list;
 pub mod local_pg;
 pub mod migrate_driver;
@@ -10,11 +11,13 @@ pub mod tenant_pool;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
+pub use health::DbHealth;
 pub use list::{ListQuery, Window, escape_like};
 pub use schema_name::SchemaName;
 pub use tenant_db::TenantDb;
@@ -29,6 +32,8 @@ pub struct Database {
     pub catalog: PgPool,
     pub tenants: TenantPool,
     pub options: PgConnectOptions,
+    /// Whether the server answers, shared by both pools' users (fail fast when it does not).
+    pub health: Arc<DbHealth>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -153,14 +158,16 @@ impl Database {
                 })
             })
             .connect_lazy_with(options.clone());
-        let tenants = TenantPool::new(
+        let health = Arc::new(DbHealth::probing(options.clone()));
+        let tenants = TenantPool::with_health(
             options.clone(),
             settings.max_connections as usize,
             acquire_timeout,
             max_lifetime,
             settings.search_path_mode,
+            health.clone(),
         );
-        Database { catalog, tenants, options }
+        Database { catalog, tenants, options, health }
     }
 
     /// Makes sure the database of `url` exists: if the server says it does not, creates it

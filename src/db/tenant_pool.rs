@@ -14,7 +14,10 @@ use deadpool::managed::{self, Metrics, RecycleError, RecycleResult};
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{AssertSqlSafe, Connection, Executor};
 
+use std::sync::Arc;
+
 use crate::config::SearchPathMode;
+use crate::db::health::{DbHealth, is_connection_failure};
 use crate::db::schema_name::SchemaName;
 use crate::db::tenant_db::TenantDb;
 
@@ -27,6 +30,9 @@ pub struct PooledConn {
     pub(crate) unclean: bool,
     /// A `BEGIN` was sent and no `COMMIT`/`ROLLBACK` has completed since.
     pub(crate) maybe_in_transaction: bool,
+    /// The health epoch it was opened in: a connection failure since means it is presumed
+    /// dead (see `DbHealth`).
+    epoch: u64,
 }
 
 /// Idle longer than this, a connection is pinged before reuse.
@@ -35,6 +41,7 @@ const IDLE_CHECK_AFTER: Duration = Duration::from_secs(30);
 pub struct PgManager {
     options: PgConnectOptions,
     max_lifetime: Duration,
+    health: Arc<DbHealth>,
 }
 
 impl managed::Manager for PgManager {
@@ -42,14 +49,28 @@ impl managed::Manager for PgManager {
     type Error = sqlx::Error;
 
     async fn create(&self) -> Result<PooledConn, sqlx::Error> {
-        let conn = PgConnection::connect_with(&self.options).await?;
-        Ok(PooledConn { conn, session_path: None, unclean: false, maybe_in_transaction: false })
+        let epoch = self.health.epoch();
+        match PgConnection::connect_with(&self.options).await {
+            Ok(conn) => {
+                self.health.succeeded();
+                Ok(PooledConn { conn, session_path: None, unclean: false, maybe_in_transaction: false, epoch })
+            }
+            Err(e) => {
+                if is_connection_failure(&e) {
+                    self.health.failed();
+                }
+                Err(e)
+            }
+        }
     }
 
     async fn recycle(&self, pc: &mut PooledConn, metrics: &Metrics) -> RecycleResult<sqlx::Error> {
         // Every tenant schema a backend touches grows its relation cache: bound its lifetime.
         if metrics.age() > self.max_lifetime {
             return Err(RecycleError::message("connection reached its maximum lifetime"));
+        }
+        if pc.epoch < self.health.epoch() {
+            return Err(RecycleError::message("opened before the last connection failure"));
         }
         // A connection idle for a while may have been cut (a database restart, a proxy's
         // idle timeout): prove it before handing it out. Busy connections skip the round trip.
@@ -83,7 +104,19 @@ impl TenantPool {
         max_lifetime: Duration,
         mode: SearchPathMode,
     ) -> TenantPool {
-        let pool = managed::Pool::builder(PgManager { options, max_lifetime })
+        Self::with_health(options, max_size, acquire_timeout, max_lifetime, mode, Arc::new(DbHealth::default()))
+    }
+
+    /// A pool that reports to, and fails fast by, a health record shared with others.
+    pub fn with_health(
+        options: PgConnectOptions,
+        max_size: usize,
+        acquire_timeout: Duration,
+        max_lifetime: Duration,
+        mode: SearchPathMode,
+        health: Arc<DbHealth>,
+    ) -> TenantPool {
+        let pool = managed::Pool::builder(PgManager { options, max_lifetime, health })
             .max_size(max_size)
             .wait_timeout(Some(acquire_timeout))
             .create_timeout(Some(acquire_timeout))
@@ -97,6 +130,9 @@ impl TenantPool {
     /// A handle on `schema` with its search_path in force. This is the only way to a
     /// tenant's tables: there is no other pool that business code can reach.
     pub async fn acquire(&self, schema: &SchemaName) -> Result<TenantDb, sqlx::Error> {
+        if self.pool.manager().health.fail_fast() {
+            return Err(sqlx::Error::PoolTimedOut);
+        }
         let mut obj = self.pool.get().await.map_err(pool_error)?;
         let in_transaction = match self.mode {
             SearchPathMode::Session => {
@@ -146,6 +182,14 @@ pub(crate) type PooledObject = managed::Object<PgManager>;
 pub(crate) async fn clean_up(mut obj: PooledObject) {
     if let Err(e) = reset(&mut obj).await {
         tracing::warn!(error = %e, "dropping a tenant connection that could not be cleaned");
+        if is_connection_failure(&e)
+            && let Some(pool) = managed::Object::pool(&obj)
+        {
+            // The server may be gone: its other connections are then dead too. Mark it down
+            // (new epoch) and drop the idle ones now rather than fail a request on each.
+            pool.manager().health.failed();
+            pool.retain(|_, _| false);
+        }
         drop(managed::Object::take(obj));
     }
 }

@@ -15,6 +15,8 @@ use poem::{Endpoint, Middleware, Request};
 use sqlx::PgPool;
 
 use crate::config::TenancySettings;
+use crate::db::DbHealth;
+use crate::db::health::is_connection_failure;
 use crate::http::ApiError;
 use crate::tenancy::catalog;
 use crate::tenancy::model::{Tenant, TenantStatus};
@@ -101,6 +103,8 @@ impl Expiry<String, Entry> for EntryExpiry {
 /// Resolves tenants by slug or domain, cached.
 pub struct TenantResolver {
     catalog: PgPool,
+    /// Skips the catalog while the database is known to be down (503 at once).
+    health: Arc<DbHealth>,
     base_domain: String,
     /// The schema version this binary was built for; tenants behind it are `Migrating`.
     required_version: i32,
@@ -111,7 +115,12 @@ pub struct TenantResolver {
 }
 
 impl TenantResolver {
-    pub fn new(catalog: PgPool, settings: &TenancySettings, required_version: i32) -> TenantResolver {
+    pub fn new(
+        catalog: PgPool,
+        health: Arc<DbHealth>,
+        settings: &TenancySettings,
+        required_version: i32,
+    ) -> TenantResolver {
         let cache = || {
             Cache::builder()
                 .max_capacity(settings.cache_max_entries)
@@ -123,6 +132,7 @@ impl TenantResolver {
         };
         TenantResolver {
             catalog,
+            health,
             base_domain: settings.base_domain.to_ascii_lowercase(),
             required_version,
             retry_after_seconds: settings.migrating_retry_after_seconds,
@@ -152,6 +162,9 @@ impl TenantResolver {
             }
             cache.invalidate(key).await;
         }
+        if self.health.fail_fast() {
+            return Err(ResolveError::Unavailable);
+        }
         let load = async {
             let found = if by_domain {
                 catalog::find_by_domain(&self.catalog, key).await
@@ -161,9 +174,15 @@ impl TenantResolver {
             found.map(|t| Entry { generation, tenant: t.map(Arc::new) })
         };
         match cache.try_get_with(key.to_owned(), load).await {
-            Ok(entry) => Ok(entry.tenant),
+            Ok(entry) => {
+                self.health.succeeded();
+                Ok(entry.tenant)
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "tenant lookup failed");
+                if is_connection_failure(&e) {
+                    self.health.failed();
+                }
                 Err(ResolveError::Unavailable)
             }
         }

@@ -7,6 +7,7 @@ mod audit;
 mod avatar;
 mod clients;
 mod contracts;
+mod hardening;
 mod isolation;
 mod migrations;
 mod operations;

@@ -134,6 +134,27 @@ async fn the_eleventh_wrong_code_from_one_ip_gets_429_even_with_a_right_code_aft
 }
 
 #[tokio::test]
+async fn forty_concurrent_wrong_codes_get_ten_looked_up_and_right_codes_are_not_counted() {
+    let app = spawn_app().await;
+    let s = app.studio("acme").await;
+    let (contract, students) = contract_with_students(&app, &s, 12).await;
+    let a = package(&app, &s, &contract, "Paquete A", "50").await;
+    // Twelve families on one network ordering with their real codes: none is throttled.
+    for student in &students {
+        family_order(&app, "acme", student["access_code"].as_str().unwrap(), &a).await.assert(201);
+    }
+    let guesses = (0..40u8).map(|i| {
+        let guess = format!("ZZZZZ{}{}{}", (b'2' + i / 8) as char, (b'2' + i % 8) as char, 'Z');
+        let app = &app;
+        let a = &a;
+        async move { family_order(app, "acme", &guess, a).await.status.as_u16() }
+    });
+    let statuses = futures::future::join_all(guesses).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 404).count(), 10, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 30, "{statuses:?}");
+}
+
+#[tokio::test]
 async fn after_the_deadline_an_order_is_still_taken_flagged_late_with_the_fee() {
     let app = spawn_app().await;
     let s = app.studio("acme").await;

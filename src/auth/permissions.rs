@@ -27,6 +27,25 @@ pub enum Permission {
     /// Create, replace and move contracts along their workflow.
     WriteContracts,
     DeleteContracts,
+    /// Materials, pieces, the movement ledger and stock alerts.
+    ReadInventory,
+    /// Create and replace materials.
+    WriteMaterials,
+    DeleteMaterials,
+    /// Record and reverse stock movements.
+    WriteMovements,
+    /// Price a frame.
+    QuoteFrames,
+    /// Production orders, registrations and efficiency.
+    ReadProduction,
+    /// Create, change and move production orders; register production.
+    WriteProduction,
+    DeleteProduction,
+    ReadProducts,
+    /// Create and change finished products, their photo, and reserve, sell, release and
+    /// deliver them.
+    WriteProducts,
+    DeleteProducts,
 }
 
 use Permission::*;
@@ -43,6 +62,20 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     (ReadContracts, &[Admin, Manager, Accountant, Staff]),
     (WriteContracts, &[Admin, Manager]),
     (DeleteContracts, &[Admin]),
+    // The workshop. Accountants read materials, production and products (inventory value
+    // and waste are financial) and write nothing; staff record movements, production and
+    // products but do not define materials; only admins delete.
+    (ReadInventory, &[Admin, Manager, Accountant, Staff]),
+    (WriteMaterials, &[Admin, Manager]),
+    (DeleteMaterials, &[Admin]),
+    (WriteMovements, &[Admin, Manager, Staff]),
+    (QuoteFrames, &[Admin, Manager, Accountant, Staff]),
+    (ReadProduction, &[Admin, Manager, Accountant, Staff]),
+    (WriteProduction, &[Admin, Manager, Staff]),
+    (DeleteProduction, &[Admin]),
+    (ReadProducts, &[Admin, Manager, Accountant, Staff]),
+    (WriteProducts, &[Admin, Manager, Staff]),
+    (DeleteProducts, &[Admin]),
 ];
 
 /// Every tenant route (method, poem path pattern) and the permission it needs.
@@ -71,6 +104,18 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("PUT", "/api/contracts/:id", WriteContracts),
     ("POST", "/api/contracts/:id/status", WriteContracts),
     ("DELETE", "/api/contracts/:id", DeleteContracts),
+    ("GET", "/api/inventory/materials", ReadInventory),
+    ("POST", "/api/inventory/materials", WriteMaterials),
+    ("GET", "/api/inventory/materials/:id", ReadInventory),
+    ("PUT", "/api/inventory/materials/:id", WriteMaterials),
+    ("DELETE", "/api/inventory/materials/:id", DeleteMaterials),
+    ("GET", "/api/inventory/materials/:id/pieces", ReadInventory),
+    ("GET", "/api/inventory/movements", ReadInventory),
+    ("POST", "/api/inventory/movements", WriteMovements),
+    ("GET", "/api/inventory/movements/:id", ReadInventory),
+    ("POST", "/api/inventory/movements/:id/reverse", WriteMovements),
+    ("GET", "/api/inventory/alerts", ReadInventory),
+    ("GET", "/api/inventory/:category", ReadInventory),
 ];
 
 /// Whether `role` has `permission`. A permission missing from the matrix is denied.

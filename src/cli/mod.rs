@@ -1,6 +1,7 @@
 //! The operator CLI (the same binary as the server): serve, migrate, tenants, operators,
 //! demo, and the private database cluster.
 
+pub mod inventory;
 mod migrate;
 mod tenants;
 
@@ -39,6 +40,20 @@ pub enum Command {
     /// The private PostgreSQL cluster under var/ (used when no database URL is set).
     #[command(subcommand)]
     Db(DbCommand),
+    /// The workshop's stock ledgers.
+    #[command(subcommand)]
+    Inventory(InventoryCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InventoryCommand {
+    /// Check that every material's stock equals the sum of its ledger (and a moulding's,
+    /// its pieces); prints each difference and exits 1 if there is any.
+    Verify {
+        /// Only this studio (repeatable); default: every active or suspended studio.
+        #[arg(long = "tenant", value_name = "SLUG")]
+        tenants: Vec<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -229,6 +244,7 @@ async fn dispatch(command: Command, settings: Settings, database: Database) -> C
             println!("operator {email} can now sign in at POST /api/platform/auth/login");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Inventory(command) => inventory::run(command, &database).await,
         Command::Db(_) => unreachable!("handled before the runtime starts"),
     }
 }

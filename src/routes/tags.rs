@@ -19,4 +19,12 @@ pub enum ApiTags {
     Clients,
     /// Contracts with schools (contratos).
     Contracts,
+    /// The workshop's materials, stock ledger, moulding pieces and alerts (inventario).
+    Inventory,
+    /// Frame quotes (cotizaciones de enmarcado).
+    Quotes,
+    /// Production orders and registrations (producción).
+    Production,
+    /// Finished products (productos terminados).
+    Products,
 }

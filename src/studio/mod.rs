@@ -29,15 +29,20 @@
 
 pub mod clients;
 pub mod contracts;
+pub mod inventory;
 pub mod money;
 pub mod numbering;
+pub mod period;
+pub mod production;
+pub mod products;
+pub mod quotes;
 pub mod settings;
 pub mod tax_id;
 
 /// Every business API, as one group of the route table.
-pub type Apis = (clients::api::ClientsApi, contracts::api::ContractsApi);
+pub type Apis = (clients::api::ClientsApi, contracts::api::ContractsApi, inventory::api::InventoryApi);
 
 /// The value of [`Apis`].
 pub fn apis() -> Apis {
-    (clients::api::ClientsApi, contracts::api::ContractsApi)
+    (clients::api::ClientsApi, contracts::api::ContractsApi, inventory::api::InventoryApi)
 }

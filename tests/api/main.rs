@@ -6,6 +6,7 @@ mod audit;
 mod avatar;
 mod clients;
 mod contracts;
+mod inventory;
 mod isolation;
 mod migrations;
 mod operations;

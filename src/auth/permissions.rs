@@ -116,6 +116,7 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("POST", "/api/inventory/movements/:id/reverse", WriteMovements),
     ("GET", "/api/inventory/alerts", ReadInventory),
     ("GET", "/api/inventory/:category", ReadInventory),
+    ("POST", "/api/quotes/frame", QuoteFrames),
 ];
 
 /// Whether `role` has `permission`. A permission missing from the matrix is denied.

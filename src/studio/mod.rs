@@ -40,9 +40,10 @@ pub mod settings;
 pub mod tax_id;
 
 /// Every business API, as one group of the route table.
-pub type Apis = (clients::api::ClientsApi, contracts::api::ContractsApi, inventory::api::InventoryApi);
+pub type Apis =
+    (clients::api::ClientsApi, contracts::api::ContractsApi, inventory::api::InventoryApi, quotes::api::QuotesApi);
 
 /// The value of [`Apis`].
 pub fn apis() -> Apis {
-    (clients::api::ClientsApi, contracts::api::ContractsApi, inventory::api::InventoryApi)
+    (clients::api::ClientsApi, contracts::api::ContractsApi, inventory::api::InventoryApi, quotes::api::QuotesApi)
 }

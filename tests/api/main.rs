@@ -12,6 +12,7 @@ mod migrations;
 mod operations;
 mod permissions;
 mod provisioning;
+mod quotes;
 mod resolution;
 mod search_path;
 mod sessions;

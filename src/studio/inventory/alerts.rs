@@ -11,6 +11,7 @@ use crate::studio::money::{Money, Quantity};
 
 /// One material to reorder.
 #[derive(Debug, Clone, Object, serde::Serialize)]
+#[oai(rename = "StockAlert")]
 pub struct Alert {
     pub material: Material,
     /// How far under its minimum it is (0 when exactly at it).

@@ -95,7 +95,7 @@ impl MaterialCategory {
 
 /// What a material's quantities count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Enum, serde::Serialize, sqlx::Type)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename = "MaterialUnit", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 #[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum Unit {

@@ -14,7 +14,7 @@ use crate::studio::money::{Money, Quantity};
 
 /// What moved the stock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, sqlx::Type)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename = "StockMovementKind", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 #[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum MovementKind {
@@ -59,6 +59,7 @@ pub enum WasteReason {
 
 /// One movement of the ledger. Never changed or deleted.
 #[derive(Debug, Clone, Object, serde::Serialize, sqlx::FromRow)]
+#[oai(rename = "StockMovement")]
 pub struct Movement {
     pub id: Uuid,
     pub material_id: Uuid,
@@ -106,7 +107,7 @@ impl Audited for Movement {
 
 /// A moulding's piece kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, sqlx::Type)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename = "MouldingPieceKind", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 #[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum PieceKind {
@@ -130,6 +131,7 @@ impl PieceKind {
 
 /// A piece of a moulding.
 #[derive(Debug, Clone, Object, serde::Serialize, sqlx::FromRow)]
+#[oai(rename = "MouldingPiece")]
 pub struct Piece {
     pub id: Uuid,
     pub material_id: Uuid,
@@ -145,6 +147,7 @@ pub struct Piece {
 /// What one recorded movement did: the movement, the offcut waste its cut produced, the
 /// pieces it took and left (mouldings), and the material's stock after it.
 #[derive(Debug, Clone, Object, serde::Serialize)]
+#[oai(rename = "RecordedMovement")]
 pub struct Recorded {
     pub movement: Movement,
     /// Automatic `waste` movements (reason `offcut`) for offcuts under the minimum length.
@@ -164,6 +167,7 @@ impl Located for Recorded {
 
 /// A movement to record.
 #[derive(Debug, Clone, Object)]
+#[oai(rename = "StockMovementInput")]
 pub struct MovementInput {
     pub material_id: Uuid,
     pub kind: MovementKind,
@@ -304,6 +308,7 @@ impl MovementInput {
 
 /// A reversal's input.
 #[derive(Debug, Clone, Object)]
+#[oai(rename = "StockReversalInput")]
 pub struct ReversalInput {
     /// Why the movement was wrong: 1–500 characters.
     pub reason: String,

@@ -40,10 +40,23 @@ pub mod settings;
 pub mod tax_id;
 
 /// Every business API, as one group of the route table.
-pub type Apis =
-    (clients::api::ClientsApi, contracts::api::ContractsApi, inventory::api::InventoryApi, quotes::api::QuotesApi);
+pub type Apis = (
+    clients::api::ClientsApi,
+    contracts::api::ContractsApi,
+    inventory::api::InventoryApi,
+    quotes::api::QuotesApi,
+    production::api::ProductionApi,
+    products::api::ProductsApi,
+);
 
 /// The value of [`Apis`].
 pub fn apis() -> Apis {
-    (clients::api::ClientsApi, contracts::api::ContractsApi, inventory::api::InventoryApi, quotes::api::QuotesApi)
+    (
+        clients::api::ClientsApi,
+        contracts::api::ContractsApi,
+        inventory::api::InventoryApi,
+        quotes::api::QuotesApi,
+        production::api::ProductionApi,
+        products::api::ProductsApi,
+    )
 }

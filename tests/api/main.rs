@@ -11,6 +11,8 @@ mod isolation;
 mod migrations;
 mod operations;
 mod permissions;
+mod production;
+mod products;
 mod provisioning;
 mod quotes;
 mod resolution;

@@ -683,3 +683,41 @@ async fn another_studio_can_neither_see_change_nor_name_a_studios_materials_and_
     assert_eq!(fetch(&app, &a, &m).await["stock"], "2.900", "untouched");
     assert_eq!(rack(&app, &a, &m).await, [2900]);
 }
+
+#[tokio::test]
+async fn the_demo_workshop_has_every_category_a_month_of_movements_and_products_in_every_status() {
+    let app = spawn_app().await;
+    fotostudio::demo::ensure_demo_studio(&app.state).await.unwrap();
+    let token =
+        app.login(fotostudio::demo::SLUG, fotostudio::demo::ADMIN_EMAIL, fotostudio::demo::ADMIN_PASSWORD).await;
+    let get = |path: String| app.call(Method::GET, &path).via(Via::Header("demo".into())).token(&token).send();
+    for category in ["mouldings", "paints", "printing", "souvenirs", "equipment", "painting_supplies", "design"] {
+        let listed = get(format!("/api/inventory/{category}")).await;
+        assert!(listed.assert(200).body["count"].as_i64().unwrap() > 0, "{category}");
+    }
+    let mouldings = get("/api/inventory/mouldings".into()).await.body["results"].clone();
+    let oak = mouldings.as_array().unwrap().iter().find(|m| m["sku"] == "MOL-RB-20").unwrap();
+    let pieces = get(format!("/api/inventory/materials/{}/pieces?page_size=100", oak["id"].as_str().unwrap())).await;
+    let kinds: Vec<&str> =
+        pieces.body["results"].as_array().unwrap().iter().map(|p| p["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"stick") && kinds.contains(&"remnant"), "{kinds:?}");
+    let old =
+        get(format!("/api/inventory/movements?to={}", (chrono::Utc::now() - chrono::Duration::days(20)).date_naive()))
+            .await;
+    assert!(old.body["count"].as_i64().unwrap() > 10, "a month of movements, not just today's");
+    let waste = get("/api/inventory/movements?kind=waste".into()).await;
+    assert!(waste.body["count"].as_i64().unwrap() >= 3);
+    for status in ["in_stock", "reserved", "sold", "delivered"] {
+        assert!(get(format!("/api/products/status/{status}")).await.body["count"].as_i64().unwrap() > 0, "{status}");
+    }
+    let orders = get("/api/production/orders".into()).await;
+    let statuses: Vec<&str> =
+        orders.body["results"].as_array().unwrap().iter().map(|o| o["status"].as_str().unwrap()).collect();
+    for status in ["planned", "in_progress", "done", "cancelled"] {
+        assert!(statuses.contains(&status), "{status} in {statuses:?}");
+    }
+    assert!(get("/api/inventory/alerts".into()).await.body["count"].as_i64().unwrap() > 0);
+    let efficiency = get("/api/production/efficiency".into()).await;
+    assert!(efficiency.assert(200).body["wasted_value"] != "0.00");
+    assert!(mismatches(&app, "demo").await.is_empty());
+}

@@ -2,14 +2,17 @@
 //! rack), a month of stock movements, production orders with their waste — one of them a
 //! quoted frame — and finished products in every status.
 
+use std::collections::HashMap;
+
 use chrono::{Duration, Utc};
+use poem_openapi::types::ParseFromJSON;
 use rust_decimal::Decimal;
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::auth::extract::TenantUser;
-use crate::http::ApiResult;
-use crate::studio::inventory::model::{MaterialCategory, MaterialInput, Unit};
+use crate::http::{ApiError, ApiResult};
+use crate::studio::inventory::model::MaterialInput;
 use crate::studio::inventory::movements::{MovementInput, MovementKind, WasteReason};
 use crate::studio::inventory::service as inventory;
 use crate::studio::money::{Money, Quantity};
@@ -29,203 +32,84 @@ fn money(text: &str) -> Money {
     Money(text.parse().unwrap_or_default())
 }
 
-/// (sku, name, category, unit, minimum, cost, supplier, location, attributes)
-type Row =
-    (&'static str, &'static str, MaterialCategory, Unit, &'static str, &'static str, &'static str, &'static str, Value);
+/// The materials, as a client would post them to `POST /api/inventory/materials`.
+const CATALOGUE: &str = r#"[
+{"sku": "MOL-RB-20", "name": "Moldura roble 20 mm", "category": "mouldings", "unit": "metre", "minimum_stock": "12", "unit_cost": "8.50", "supplier": "Molduras del Sur", "location": "Rack A", "attributes": {"width_mm": 20, "rebate_mm": 6, "colour": "roble", "profile": "plano", "stick_length_mm": 2900, "material": "madera"}},
+{"sku": "MOL-NG-35", "name": "Moldura negra cajón 35 mm", "category": "mouldings", "unit": "metre", "minimum_stock": "12", "unit_cost": "12.00", "supplier": "Molduras del Sur", "location": "Rack A", "attributes": {"width_mm": 35, "rebate_mm": 8, "colour": "negro", "profile": "cajón", "stick_length_mm": 3000}},
+{"sku": "MOL-DO-45", "name": "Moldura dorada barroca 45 mm", "category": "mouldings", "unit": "metre", "minimum_stock": "9", "unit_cost": "18.50", "supplier": "Marcos Lima SAC", "location": "Rack B", "attributes": {"width_mm": 45, "rebate_mm": 10, "colour": "dorado", "profile": "barroco", "stick_length_mm": 2900}},
+{"sku": "VID-2MM", "name": "Vidrio claro 2 mm", "category": "design", "unit": "square_metre", "minimum_stock": "2", "unit_cost": "45.00", "supplier": "Vidriería Central", "location": "Estante vidrios", "attributes": {"kind": "glazing", "thickness_mm": 2}},
+{"sku": "FON-MDF3", "name": "Fondo MDF 3 mm", "category": "design", "unit": "square_metre", "minimum_stock": "2", "unit_cost": "18.00", "supplier": "Maderas Perú", "location": "Estante fondos", "attributes": {"kind": "backing", "thickness_mm": 3}},
+{"sku": "PAS-BL", "name": "Paspartú blanco", "category": "design", "unit": "square_metre", "minimum_stock": "1", "unit_cost": "30.00", "supplier": "Papelera Andina", "location": "Estante fondos", "attributes": {"kind": "mat_board", "colour": "blanco"}},
+{"sku": "PIN-ACR-BL", "name": "Acrílico blanco 1 L", "category": "paints", "unit": "litre", "minimum_stock": "2", "unit_cost": "28.00", "supplier": "Pinturas Tekno", "location": "Armario 1", "attributes": {"colour": "blanco", "base": "acrylic", "finish": "matte", "container_ml": 1000}},
+{"sku": "PIN-LAC-NG", "name": "Laca negra 1 L", "category": "paints", "unit": "litre", "minimum_stock": "1", "unit_cost": "35.00", "supplier": "Pinturas Tekno", "location": "Armario 1", "attributes": {"colour": "negro", "base": "lacquer", "finish": "gloss"}},
+{"sku": "PAP-LUS-A4", "name": "Papel lustre A4 260 g", "category": "printing", "unit": "sheet", "minimum_stock": "100", "unit_cost": "0.90", "supplier": "Fotoinsumos", "location": "Impresión", "attributes": {"kind": "paper", "size": "A4", "weight_gsm": 260, "finish": "lustre"}},
+{"sku": "TIN-CY-P700", "name": "Tinta cian P700", "category": "printing", "unit": "millilitre", "minimum_stock": "50", "unit_cost": "2.10", "supplier": "Fotoinsumos", "location": "Impresión", "attributes": {"kind": "ink", "colour": "cyan", "printer": "Epson P700", "container_ml": 25}},
+{"sku": "REC-TAZA", "name": "Taza blanca sublimable", "category": "souvenirs", "unit": "unit", "minimum_stock": "20", "unit_cost": "4.20", "supplier": "Sublimados Perú", "location": "Almacén", "attributes": {"item": "taza", "size": "11 oz", "customisable": true}},
+{"sku": "REC-LLAV", "name": "Llavero acrílico", "category": "souvenirs", "unit": "unit", "minimum_stock": "30", "unit_cost": "1.50", "supplier": "Sublimados Perú", "location": "Almacén", "attributes": {"item": "llavero", "customisable": true}},
+{"sku": "EQ-P700", "name": "Impresora Epson SureColor P700", "category": "equipment", "unit": "unit", "minimum_stock": "0", "unit_cost": "4200.00", "supplier": "Epson Perú", "location": "Impresión", "attributes": {"kind": "printer", "brand": "Epson", "model": "SureColor P700"}},
+{"sku": "EQ-LR", "name": "Licencia Lightroom (anual)", "category": "equipment", "unit": "unit", "minimum_stock": "0", "unit_cost": "480.00", "supplier": "Adobe", "location": "Oficina", "attributes": {"kind": "software", "brand": "Adobe", "licence_expires_on": "2027-03-31"}},
+{"sku": "PS-LIE-4050", "name": "Lienzo 40 × 50 cm", "category": "painting_supplies", "unit": "unit", "minimum_stock": "5", "unit_cost": "22.00", "supplier": "Arte y Color", "location": "Estante lienzos", "attributes": {"kind": "canvas", "size": "40x50 cm"}}
+]"#;
 
-fn catalogue() -> Vec<Row> {
-    use MaterialCategory::*;
-    let moulding = |w: i64, rebate: i64, colour: &str, profile: &str, stick: i64| json!({"width_mm": w, "rebate_mm": rebate, "colour": colour, "profile": profile, "stick_length_mm": stick, "material": "madera"});
-    vec![
-        (
-            "MOL-RB-20",
-            "Moldura roble 20 mm",
-            Mouldings,
-            Unit::Metre,
-            "12",
-            "8.50",
-            "Molduras del Sur",
-            "Rack A",
-            moulding(20, 6, "roble", "plano", 2900),
-        ),
-        (
-            "MOL-NG-35",
-            "Moldura negra cajón 35 mm",
-            Mouldings,
-            Unit::Metre,
-            "12",
-            "12.00",
-            "Molduras del Sur",
-            "Rack A",
-            moulding(35, 8, "negro", "cajón", 3000),
-        ),
-        (
-            "MOL-DO-45",
-            "Moldura dorada barroca 45 mm",
-            Mouldings,
-            Unit::Metre,
-            "9",
-            "18.50",
-            "Marcos Lima SAC",
-            "Rack B",
-            moulding(45, 10, "dorado", "barroco", 2900),
-        ),
-        (
-            "VID-2MM",
-            "Vidrio claro 2 mm",
-            Design,
-            Unit::SquareMetre,
-            "2",
-            "45.00",
-            "Vidriería Central",
-            "Estante vidrios",
-            json!({"kind": "glazing", "thickness_mm": 2}),
-        ),
-        (
-            "FON-MDF3",
-            "Fondo MDF 3 mm",
-            Design,
-            Unit::SquareMetre,
-            "2",
-            "18.00",
-            "Maderas Perú",
-            "Estante fondos",
-            json!({"kind": "backing", "thickness_mm": 3}),
-        ),
-        (
-            "PAS-BL",
-            "Paspartú blanco",
-            Design,
-            Unit::SquareMetre,
-            "1",
-            "30.00",
-            "Papelera Andina",
-            "Estante fondos",
-            json!({"kind": "mat_board", "colour": "blanco"}),
-        ),
-        (
-            "PIN-ACR-BL",
-            "Acrílico blanco 1 L",
-            Paints,
-            Unit::Litre,
-            "2",
-            "28.00",
-            "Pinturas Tekno",
-            "Armario 1",
-            json!({"colour": "blanco", "base": "acrylic", "finish": "matte", "container_ml": 1000}),
-        ),
-        (
-            "PIN-LAC-NG",
-            "Laca negra 1 L",
-            Paints,
-            Unit::Litre,
-            "1",
-            "35.00",
-            "Pinturas Tekno",
-            "Armario 1",
-            json!({"colour": "negro", "base": "lacquer", "finish": "gloss"}),
-        ),
-        (
-            "PAP-LUS-A4",
-            "Papel lustre A4 260 g",
-            Printing,
-            Unit::Sheet,
-            "100",
-            "0.90",
-            "Fotoinsumos",
-            "Impresión",
-            json!({"kind": "paper", "size": "A4", "weight_gsm": 260, "finish": "lustre"}),
-        ),
-        (
-            "TIN-CY-P700",
-            "Tinta cian P700",
-            Printing,
-            Unit::Millilitre,
-            "50",
-            "2.10",
-            "Fotoinsumos",
-            "Impresión",
-            json!({"kind": "ink", "colour": "cyan", "printer": "Epson P700", "container_ml": 25}),
-        ),
-        (
-            "REC-TAZA",
-            "Taza blanca sublimable",
-            Souvenirs,
-            Unit::Unit,
-            "20",
-            "4.20",
-            "Sublimados Perú",
-            "Almacén",
-            json!({"item": "taza", "size": "11 oz", "customisable": true}),
-        ),
-        (
-            "REC-LLAV",
-            "Llavero acrílico",
-            Souvenirs,
-            Unit::Unit,
-            "30",
-            "1.50",
-            "Sublimados Perú",
-            "Almacén",
-            json!({"item": "llavero", "customisable": true}),
-        ),
-        (
-            "EQ-P700",
-            "Impresora Epson SureColor P700",
-            Equipment,
-            Unit::Unit,
-            "0",
-            "4200.00",
-            "Epson Perú",
-            "Impresión",
-            json!({"kind": "printer", "brand": "Epson", "model": "SureColor P700"}),
-        ),
-        (
-            "EQ-LR",
-            "Licencia Lightroom (anual)",
-            Equipment,
-            Unit::Unit,
-            "0",
-            "480.00",
-            "Adobe",
-            "Oficina",
-            json!({"kind": "software", "brand": "Adobe", "licence_expires_on": "2027-03-31"}),
-        ),
-        (
-            "PS-LIE-4050",
-            "Lienzo 40 × 50 cm",
-            PaintingSupplies,
-            Unit::Unit,
-            "5",
-            "22.00",
-            "Arte y Color",
-            "Estante lienzos",
-            json!({"kind": "canvas", "size": "40x50 cm"}),
-        ),
-    ]
-}
+use MovementKind::*;
 
-/// A movement of the month: `days_ago`, kind, quantity, price (purchases), reason.
+/// The month's movements: (sku, days ago, kind, quantity, unit cost for purchases or why,
+/// moulding cuts). Stock arrives first; the work that used it follows.
+const MONTH: &[(&str, i64, MovementKind, &str, &str, &[i64])] = &[
+    ("MOL-RB-20", 30, Purchase, "17.4", "8.50", &[]),
+    ("MOL-NG-35", 30, Purchase, "12", "12.00", &[]),
+    ("MOL-DO-45", 29, Purchase, "8.7", "18.50", &[]),
+    ("VID-2MM", 29, Purchase, "3", "45.00", &[]),
+    ("FON-MDF3", 29, Purchase, "3", "18.00", &[]),
+    ("PAS-BL", 28, Purchase, "1.5", "30.00", &[]),
+    ("PIN-ACR-BL", 27, Purchase, "4", "28.00", &[]),
+    ("PIN-LAC-NG", 27, Purchase, "2", "35.00", &[]),
+    ("PAP-LUS-A4", 26, Purchase, "300", "0.90", &[]),
+    ("TIN-CY-P700", 26, Purchase, "100", "2.10", &[]),
+    ("REC-TAZA", 25, Purchase, "48", "4.20", &[]),
+    ("REC-LLAV", 25, Purchase, "20", "1.50", &[]),
+    ("EQ-P700", 30, Purchase, "1", "4200.00", &[]),
+    ("EQ-LR", 30, Purchase, "2", "480.00", &[]),
+    ("PS-LIE-4050", 24, Purchase, "10", "22.00", &[]),
+    // Frames cut during the month: remnants stay on the racks, short offcuts are wasted.
+    ("MOL-RB-20", 22, Consumption, "1.96", "marco 40 × 50", &[540, 540, 440, 440]),
+    ("VID-2MM", 22, Consumption, "0.2", "marco 40 × 50", &[]),
+    ("FON-MDF3", 22, Consumption, "0.2", "marco 40 × 50", &[]),
+    ("PAP-LUS-A4", 20, Consumption, "60", "fotos carnet y 10 × 15", &[]),
+    ("MOL-RB-20", 18, Consumption, "0.84", "marco 20 × 20", &[210, 210, 210, 210]),
+    ("MOL-NG-35", 16, Consumption, "2.86", "marco 60 × 70", &[740, 740, 690, 690]),
+    ("PIN-ACR-BL", 15, Consumption, "1.25", "fondos de retablos", &[]),
+    ("PAP-LUS-A4", 13, Consumption, "85", "sesión escolar", &[]),
+    ("TIN-CY-P700", 13, Consumption, "18", "sesión escolar", &[]),
+    ("PAP-LUS-A4", 13, Return, "5", "sobrante de la sesión", &[]),
+    ("MOL-RB-20", 12, Purchase, "5.8", "8.90", &[]),
+    ("REC-TAZA", 11, Consumption, "12", "tazas día de la madre", &[]),
+    ("PAP-LUS-A4", 10, Purchase, "200", "0.95", &[]),
+    ("MOL-DO-45", 9, Consumption, "2.8", "espejo barroco", &[700, 700, 700, 700]),
+    ("PS-LIE-4050", 8, Consumption, "3", "taller de pintura", &[]),
+    ("REC-LLAV", 7, Adjustment, "-2", "recuento: faltan dos", &[]),
+    ("VID-2MM", 6, Waste, "0.15", "vidrio rajado al cortar", &[]),
+    ("MOL-NG-35", 5, Waste, "0.4", "golpe en el transporte", &[]),
+];
+
+/// Records one of the month's movements.
 async fn movement(
     admin: &TenantUser,
-    material: Uuid,
-    days_ago: i64,
-    kind: MovementKind,
-    quantity: &str,
-    cost: Option<&str>,
-    reason: Option<&str>,
-    cuts_mm: Option<Vec<i64>>,
+    material_id: Uuid,
+    row: &(&str, i64, MovementKind, &str, &str, &[i64]),
 ) -> ApiResult<()> {
+    let (_, days_ago, kind, quantity, cost_or_reason, cuts) = *row;
+    let purchase = kind == Purchase;
     let input = MovementInput {
-        material_id: material,
+        material_id,
         kind,
         quantity: q(quantity),
-        unit_cost: cost.map(money),
-        waste_reason: (kind == MovementKind::Waste).then_some(WasteReason::Damage),
-        reason: reason.map(str::to_owned),
-        reference: cost.map(|_| format!("F001-{:05}", 100 + days_ago)),
+        unit_cost: purchase.then(|| money(cost_or_reason)),
+        waste_reason: (kind == Waste).then_some(WasteReason::Damage),
+        reason: (!purchase).then(|| cost_or_reason.to_owned()),
+        reference: purchase.then(|| format!("F001-{:05}", 100 + days_ago)),
         production_order_id: None,
-        cuts_mm,
+        cuts_mm: (!cuts.is_empty()).then(|| cuts.to_vec()),
         pieces_mm: None,
         occurred_at: Some(Utc::now() - Duration::days(days_ago)),
     };
@@ -234,108 +118,17 @@ async fn movement(
 
 /// Creates the demo's workshop.
 pub async fn seed(admin: &TenantUser) -> ApiResult<()> {
-    let mut ids = std::collections::HashMap::new();
-    for (sku, name, category, unit, minimum, cost, supplier, location, attributes) in catalogue() {
-        let input = MaterialInput {
-            sku: sku.to_owned(),
-            name: name.to_owned(),
-            category,
-            unit,
-            minimum_stock: Some(q(minimum)),
-            unit_cost: Some(money(cost)),
-            supplier: Some(supplier.to_owned()),
-            location: Some(location.to_owned()),
-            attributes: Some(attributes),
-            notes: None,
-        };
-        ids.insert(sku, inventory::create(admin, &input).await?.id);
+    let catalogue: Value = serde_json::from_str(CATALOGUE).map_err(ApiError::internal)?;
+    let mut ids = HashMap::new();
+    for material in catalogue.as_array().into_iter().flatten() {
+        let input =
+            MaterialInput::parse_from_json(Some(material.clone())).map_err(|e| ApiError::internal(e.into_message()))?;
+        ids.insert(input.sku.clone(), inventory::create(admin, &input).await?.id);
     }
     let id = |sku: &str| ids[sku];
-    use MovementKind::*;
-    // The month's purchases (stock arrives), then the work that used it.
-    let purchases = [
-        ("MOL-RB-20", 30, "17.4", "8.50"),
-        ("MOL-NG-35", 30, "12", "12.00"),
-        ("MOL-DO-45", 29, "8.7", "18.50"),
-        ("VID-2MM", 29, "3", "45.00"),
-        ("FON-MDF3", 29, "3", "18.00"),
-        ("PAS-BL", 28, "1.5", "30.00"),
-        ("PIN-ACR-BL", 27, "4", "28.00"),
-        ("PIN-LAC-NG", 27, "2", "35.00"),
-        ("PAP-LUS-A4", 26, "300", "0.90"),
-        ("TIN-CY-P700", 26, "100", "2.10"),
-        ("REC-TAZA", 25, "48", "4.20"),
-        ("REC-LLAV", 25, "20", "1.50"),
-        ("EQ-P700", 30, "1", "4200.00"),
-        ("EQ-LR", 30, "2", "480.00"),
-        ("PS-LIE-4050", 24, "10", "22.00"),
-        ("MOL-RB-20", 12, "5.8", "8.90"),
-        ("PAP-LUS-A4", 10, "200", "0.95"),
-    ];
-    for (sku, days, quantity, cost) in purchases {
-        movement(admin, id(sku), days, Purchase, quantity, Some(cost), None, None).await?;
+    for row in MONTH {
+        movement(admin, id(row.0), row).await?;
     }
-    // Frames cut during the month: remnants stay on the racks, short offcuts are wasted.
-    movement(
-        admin,
-        id("MOL-RB-20"),
-        22,
-        Consumption,
-        "1.96",
-        None,
-        Some("marco 40 × 50"),
-        Some(vec![540, 540, 440, 440]),
-    )
-    .await?;
-    movement(
-        admin,
-        id("MOL-RB-20"),
-        18,
-        Consumption,
-        "0.84",
-        None,
-        Some("marco 20 × 20"),
-        Some(vec![210, 210, 210, 210]),
-    )
-    .await?;
-    movement(
-        admin,
-        id("MOL-NG-35"),
-        16,
-        Consumption,
-        "2.86",
-        None,
-        Some("marco 60 × 70"),
-        Some(vec![740, 740, 690, 690]),
-    )
-    .await?;
-    movement(
-        admin,
-        id("MOL-DO-45"),
-        9,
-        Consumption,
-        "2.8",
-        None,
-        Some("espejo barroco"),
-        Some(vec![700, 700, 700, 700]),
-    )
-    .await?;
-    movement(admin, id("MOL-NG-35"), 5, Waste, "0.4", None, Some("golpe en el transporte"), None).await?;
-    for (sku, days, quantity, reason) in [
-        ("PAP-LUS-A4", 20, "60", "fotos carnet y 10 × 15"),
-        ("PAP-LUS-A4", 13, "85", "sesión escolar"),
-        ("TIN-CY-P700", 13, "18", "sesión escolar"),
-        ("PIN-ACR-BL", 15, "1.25", "fondos de retablos"),
-        ("REC-TAZA", 11, "12", "tazas día de la madre"),
-        ("PS-LIE-4050", 8, "3", "taller de pintura"),
-        ("VID-2MM", 22, "0.2", "marco 40 × 50"),
-        ("FON-MDF3", 22, "0.2", "marco 40 × 50"),
-    ] {
-        movement(admin, id(sku), days, Consumption, quantity, None, Some(reason), None).await?;
-    }
-    movement(admin, id("PAP-LUS-A4"), 13, Return, "5", None, Some("sobrante de la sesión"), None).await?;
-    movement(admin, id("REC-LLAV"), 7, Adjustment, "-2", None, Some("recuento: faltan dos"), None).await?;
-    movement(admin, id("VID-2MM"), 6, Waste, "0.15", None, Some("vidrio rajado al cortar"), None).await?;
 
     // A quoted frame, made and sold and delivered.
     let quote = quotes::frame(
@@ -357,7 +150,7 @@ pub async fn seed(admin: &TenantUser) -> ApiResult<()> {
         &order_input(&quote.frame_item.description, 1, None, Some(quote.frame_item.specs.clone())),
     )
     .await?;
-    let used = consumption(&quote.frame_item.specs);
+    let used = consumption(&quote.frame_item.specs)?;
     let frame_product = ProductInput {
         price: Some(quote.price),
         location: Some("Mostrador".into()),
@@ -464,19 +257,10 @@ fn waste(material_id: Uuid, quantity: &str, reason: WasteReason, note: &str) -> 
     WastedLine { material_id, quantity: q(quantity), reason, note: Some(note.to_owned()), cuts_mm: None }
 }
 
-/// A frame item's `consumption` as a registration's `used` lines.
-fn consumption(specs: &Value) -> Vec<UsedLine> {
-    let lines = specs["consumption"].as_array().cloned().unwrap_or_default();
-    lines
-        .iter()
-        .filter_map(|line| {
-            Some(UsedLine {
-                material_id: line["material_id"].as_str()?.parse().ok()?,
-                quantity: q(line["quantity"].as_str()?),
-                cuts_mm: line["cuts_mm"].as_array().map(|cuts| cuts.iter().filter_map(Value::as_i64).collect()),
-            })
-        })
-        .collect()
+/// A frame item's `consumption`, which is a registration's `used` lines as a client posts them.
+fn consumption(specs: &Value) -> ApiResult<Vec<UsedLine>> {
+    Vec::<UsedLine>::parse_from_json(Some(specs["consumption"].clone()))
+        .map_err(|e| ApiError::internal(e.into_message()))
 }
 
 /// Registers work on an order and returns the ids of the products it made.

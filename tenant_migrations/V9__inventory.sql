@@ -62,7 +62,9 @@ CREATE TABLE stock_movements (
     -- The cut an automatic offcut waste came from.
     parent_id           uuid REFERENCES stock_movements (id),
     reverses_id         uuid REFERENCES stock_movements (id),
-    actor_id            uuid REFERENCES users (id) ON DELETE SET NULL,
+    -- Who recorded it. No foreign key, like the audit trail's: the ledger never changes,
+    -- so it keeps the id of a user who was deleted since.
+    actor_id            uuid,
     occurred_at         timestamptz NOT NULL,
     recorded_at         timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT stock_movements_sign CHECK (

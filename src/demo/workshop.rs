@@ -12,8 +12,9 @@ use uuid::Uuid;
 
 use crate::auth::extract::TenantUser;
 use crate::http::{ApiError, ApiResult};
+use crate::studio::inventory::changes::MovementInput;
 use crate::studio::inventory::model::MaterialInput;
-use crate::studio::inventory::movements::{MovementInput, MovementKind, WasteReason};
+use crate::studio::inventory::movements::{MovementKind, WasteReason};
 use crate::studio::inventory::service as inventory;
 use crate::studio::money::{Money, Quantity};
 use crate::studio::production::model::{ProductionOrderInput, ProductionStatus};
@@ -53,9 +54,12 @@ const CATALOGUE: &str = r#"[
 
 use MovementKind::*;
 
-/// The month's movements: (sku, days ago, kind, quantity, unit cost for purchases or why,
-/// moulding cuts). Stock arrives first; the work that used it follows.
-const MONTH: &[(&str, i64, MovementKind, &str, &str, &[i64])] = &[
+/// A movement of the month: sku, days ago, kind, quantity, the unit cost of a purchase or
+/// else why, and a moulding's cuts.
+type Moved = (&'static str, i64, MovementKind, &'static str, &'static str, &'static [i64]);
+
+/// The month's movements. Stock arrives first; the work that used it follows.
+const MONTH: &[Moved] = &[
     ("MOL-RB-20", 30, Purchase, "17.4", "8.50", &[]),
     ("MOL-NG-35", 30, Purchase, "12", "12.00", &[]),
     ("MOL-DO-45", 29, Purchase, "8.7", "18.50", &[]),
@@ -93,11 +97,7 @@ const MONTH: &[(&str, i64, MovementKind, &str, &str, &[i64])] = &[
 ];
 
 /// Records one of the month's movements.
-async fn movement(
-    admin: &TenantUser,
-    material_id: Uuid,
-    row: &(&str, i64, MovementKind, &str, &str, &[i64]),
-) -> ApiResult<()> {
+async fn movement(admin: &TenantUser, material_id: Uuid, row: &Moved) -> ApiResult<()> {
     let (_, days_ago, kind, quantity, cost_or_reason, cuts) = *row;
     let purchase = kind == Purchase;
     let input = MovementInput {

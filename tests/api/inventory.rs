@@ -82,7 +82,8 @@ pub async fn ledger_size(app: &TestApp, s: &Studio) -> i64 {
     app.as_studio(s, Method::GET, "/api/inventory/movements").send().await.assert(200).body["count"].as_i64().unwrap()
 }
 
-fn id(value: &Value) -> String {
+/// The `id` of a created record.
+pub fn id(value: &Value) -> String {
     value["id"].as_str().unwrap().to_owned()
 }
 
@@ -635,6 +636,14 @@ async fn roles_staff_record_movements_accountants_only_read_managers_never_delet
         as_role(token, Method::GET, "/api/inventory/alerts").send().await.assert(200);
     }
     as_role(&manager, Method::DELETE, &format!("/api/inventory/materials/{paint}")).send().await.assert(403);
+    // The ledger outlives the people who wrote it: a user who recorded movements can be
+    // deleted, and the movement keeps who it was.
+    let staff_id =
+        app.as_studio(&s, Method::GET, "/api/users?role=staff").send().await.body["results"][0]["id"].clone();
+    app.as_studio(&s, Method::DELETE, &format!("/api/users/{}", staff_id.as_str().unwrap())).send().await.assert(204);
+    let ledger = app.as_studio(&s, Method::GET, &format!("/api/inventory/movements?material_id={paint}")).send().await;
+    assert_eq!(ledger.body["results"][0]["actor_id"], staff_id);
+    assert_eq!(ledger.body["results"][0]["actor_name"], Value::Null);
 }
 
 #[tokio::test]

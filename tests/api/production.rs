@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{Reply, Studio, TestApp, Via, spawn_app};
-use crate::inventory::{buy, create, fetch, ledger_size, material, mismatches, rack, record};
+use crate::inventory::{buy, create, fetch, id, ledger_size, material, mismatches, rack, record};
 use crate::quotes::{quote, shop};
 
 pub async fn create_order(app: &TestApp, s: &Studio, body: Value) -> Value {
@@ -26,10 +26,6 @@ async fn set_status(app: &TestApp, s: &Studio, id: &str, status: &str) -> Reply 
         .json(json!({"status": status}))
         .send()
         .await
-}
-
-fn id(value: &Value) -> String {
-    value["id"].as_str().unwrap().to_owned()
 }
 
 async fn product_count(app: &TestApp, s: &Studio) -> i64 {

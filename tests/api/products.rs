@@ -13,6 +13,7 @@ use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
 use crate::helpers::{Reply, Studio, TestApp, Via, individual, spawn_app};
+use crate::inventory::id;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 
@@ -28,10 +29,6 @@ fn framed(name: &str, location: &str) -> Value {
 
 async fn act(app: &TestApp, s: &Studio, id: &str, action: &str, body: Value) -> Reply {
     app.as_studio(s, Method::POST, &format!("/api/products/{id}/{action}")).json(body).send().await
-}
-
-fn id(value: &Value) -> String {
-    value["id"].as_str().unwrap().to_owned()
 }
 
 async fn upload(app: &TestApp, s: &Studio, product: &str, bytes: Vec<u8>) -> Reply {

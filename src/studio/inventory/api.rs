@@ -15,10 +15,9 @@ use crate::http::pagination::{Page, Paging};
 use crate::http::responses::{Created, Deleted};
 use crate::routes::ApiTags;
 use crate::studio::inventory::alerts::Alert;
+use crate::studio::inventory::changes::{MovementFilter, MovementInput, ReversalInput};
 use crate::studio::inventory::model::{Material, MaterialCategory, MaterialFilter, MaterialInput};
-use crate::studio::inventory::movements::{
-    Movement, MovementFilter, MovementInput, MovementKind, Piece, Recorded, ReversalInput,
-};
+use crate::studio::inventory::movements::{Movement, MovementKind, Piece, Recorded};
 use crate::studio::inventory::service;
 
 pub struct InventoryApi;

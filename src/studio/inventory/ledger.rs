@@ -14,10 +14,11 @@ use crate::audit::{self, AuditContext};
 use crate::db::TenantDb;
 use crate::http::{ApiError, ApiResult};
 use crate::studio::inventory::attributes::MouldingSpec;
+use crate::studio::inventory::changes::Change;
 use crate::studio::inventory::cutting::{self, Shortage};
 use crate::studio::inventory::ledger_repo::{self, NewMovement};
 use crate::studio::inventory::model::{Material, MaterialCategory};
-use crate::studio::inventory::movements::{Change, Movement, MovementKind, PieceKind, Recorded, WasteReason};
+use crate::studio::inventory::movements::{Movement, MovementKind, PieceKind, Recorded, WasteReason};
 use crate::studio::money::{Money, Quantity};
 
 /// Who records, and the studio's cutting rule.

@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::db::{ListQuery, TenantDb, Window};
+use crate::studio::inventory::changes::MovementFilter;
 use crate::studio::inventory::cutting::Available;
-use crate::studio::inventory::movements::{Movement, MovementFilter, MovementKind, Piece, PieceKind, WasteReason};
+use crate::studio::inventory::movements::{Movement, MovementKind, Piece, PieceKind, WasteReason};
 use crate::studio::money::{Money, Quantity};
 
 /// The columns of a [`Movement`] over `m` (movements) joined to its material and actor.

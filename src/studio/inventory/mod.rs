@@ -5,6 +5,7 @@
 pub mod alerts;
 pub mod api;
 pub mod attributes;
+pub mod changes;
 pub mod cutting;
 pub mod ledger;
 pub mod ledger_repo;

@@ -102,12 +102,7 @@ pub async fn step(
     to: ProductionStatus,
 ) -> ApiResult<ProductionOrder> {
     if !before.status.may_become(to) {
-        let (from, to) = (before.status.key(), to.key());
-        return Err(ApiError::ConflictWith {
-            code: "invalid_transition",
-            detail: format!("a production order cannot go from {from} to {to}"),
-            context: json!({"from": from, "to": to}),
-        });
+        return Err(ApiError::invalid_transition("a production order", before.status.key(), to.key()));
     }
     let after = repo::set_status(db, before.id, to).await?;
     audit::updated(db, user.audit(), &before, &after).await?;

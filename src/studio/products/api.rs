@@ -28,7 +28,7 @@ impl ProductsApi {
     /// List products by code: by status, kind, location (whole, any case), production
     /// order, order or client; `search` matches code and name.
     #[oai(path = "/", method = "get")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments)] // one per query parameter, as the API documents them
     async fn list(
         &self,
         user: TenantUser,

@@ -40,14 +40,6 @@ fn code_taken(field: String) -> impl FnOnce(sqlx::Error) -> ApiError {
     }
 }
 
-fn invalid_transition(from: ProductStatus, to: ProductStatus) -> ApiError {
-    ApiError::ConflictWith {
-        code: "invalid_transition",
-        detail: format!("a product cannot go from {} to {}", from.key(), to.key()),
-        context: json!({"from": from.key(), "to": to.key()}),
-    }
-}
-
 pub async fn list(user: &TenantUser, filter: &ProductFilter, window: Window) -> ApiResult<(i64, Vec<Product>)> {
     Ok(repo::list(&mut user.db().await?, filter, window).await?)
 }
@@ -146,7 +138,7 @@ async fn step(
     client_id: Option<Uuid>,
 ) -> ApiResult<Product> {
     if !before.status.may_become(to) {
-        return Err(invalid_transition(before.status, to));
+        return Err(ApiError::invalid_transition("a product", before.status.key(), to.key()));
     }
     let after = repo::move_to(db, before.id, to, order_id, client_id).await?;
     audit::updated(db, audit_ctx, &before, &after).await?;

@@ -450,6 +450,8 @@ async fn a_moulding_is_cut_by_best_fit_keeping_remnants_and_wasting_short_offcut
         record(&app, &s, json!({"material_id": m, "kind": "purchase", "quantity": "1.45", "unit_cost": "8"})).await;
     half.assert_problem(422, "validation_failed");
     assert_eq!(half.fields(), ["quantity"]);
+    let long = record(&app, &s, json!({"material_id": m, "kind": "return", "quantity": "15", "reason": "x"})).await;
+    assert_eq!(long.assert(422).fields(), ["quantity"], "no piece is 15 m long");
     let uneven = record(&app, &s, cut("1", json!([300, 300]))).await;
     assert_eq!(uneven.assert(422).fields(), ["cuts_mm"]);
     app.as_studio(

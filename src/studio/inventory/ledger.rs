@@ -21,6 +21,9 @@ use crate::studio::inventory::model::{Material, MaterialCategory};
 use crate::studio::inventory::movements::{Movement, MovementKind, PieceKind, Recorded, WasteReason};
 use crate::studio::money::{Money, Quantity};
 
+/// The longest piece of moulding a rack holds (as `moulding_pieces.length_mm` allows).
+const MAX_PIECE_MM: i64 = 10_000;
+
 /// Who records, and the studio's cutting rule.
 pub struct Ledger<'a> {
     pub audit: &'a AuditContext,
@@ -155,6 +158,10 @@ impl Ledger<'_> {
                     change.field("pieces_mm"),
                     format!("must add up to the quantity ({mm} mm)"),
                 ));
+            }
+            if lengths.iter().any(|&l| l > MAX_PIECE_MM) {
+                let message = format!("a piece is at most {MAX_PIECE_MM} mm; name the pieces in pieces_mm");
+                return Err(ApiError::invalid(change.field("quantity"), message));
             }
             lengths.into_iter().map(|l| (l, if l == stick { PieceKind::Stick } else { PieceKind::Remnant })).collect()
         };

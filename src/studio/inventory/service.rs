@@ -16,7 +16,6 @@ use crate::studio::inventory::ledger::Ledger;
 use crate::studio::inventory::model::{Material, MaterialCategory, MaterialFilter, MaterialInput};
 use crate::studio::inventory::movements::{Movement, Piece, Recorded};
 use crate::studio::inventory::{alerts::Alert, ledger_repo, repo};
-use crate::studio::money::{Money, Quantity};
 use crate::studio::period;
 use crate::studio::settings::{self, StudioSettings};
 
@@ -192,9 +191,4 @@ pub async fn alerts(user: &TenantUser, window: Window) -> ApiResult<(i64, Vec<Al
     let (count, materials) = repo::alerts(&mut db, window).await?;
     let multiple = Decimal::from(settings.reorder_multiple_of_minimum.max(1));
     Ok((count, materials.into_iter().map(|m| Alert::of(m, multiple)).collect()))
-}
-
-/// `quantity` × `unit_cost`, to the cent.
-pub fn cost_of(quantity: Quantity, unit_cost: Money) -> Money {
-    Money::rounded(quantity.0 * unit_cost.0)
 }

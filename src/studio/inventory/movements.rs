@@ -149,7 +149,8 @@ pub struct Piece {
 #[oai(rename = "RecordedMovement")]
 pub struct Recorded {
     pub movement: Movement,
-    /// Automatic `waste` movements (reason `offcut`) for offcuts under the minimum length.
+    /// The movements that came with it: the automatic `waste` (reason `offcut`) of a cut's
+    /// offcuts under the minimum length, or, for a reversal, the reversal of that waste.
     pub offcuts: Vec<Movement>,
     /// Mouldings: the pieces taken from the rack.
     pub pieces_taken: Vec<Piece>,

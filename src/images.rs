@@ -66,6 +66,7 @@ pub struct ImageStore {
 }
 
 impl ImageStore {
+    /// A store under `data_dir`.
     pub fn new(data_dir: PathBuf) -> ImageStore {
         ImageStore { root: data_dir }
     }

@@ -20,6 +20,7 @@ use crate::studio::inventory::model::{Material, MaterialCategory, MaterialFilter
 use crate::studio::inventory::movements::{Movement, MovementKind, Piece, Recorded};
 use crate::studio::inventory::service;
 
+/// The inventory routes.
 pub struct InventoryApi;
 
 #[OpenApi(prefix_path = "/api/inventory", tag = "ApiTags::Inventory")]

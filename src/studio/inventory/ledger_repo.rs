@@ -82,6 +82,7 @@ pub struct NewMovement {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
+/// Writes a movement (its value is quantity × unit cost, to the cent) and returns it as read.
 #[tracing::instrument(skip_all)]
 pub async fn insert(db: &mut TenantDb, m: &NewMovement) -> sqlx::Result<Movement> {
     let value = Money::rounded(m.quantity.0 * m.unit_cost.0);
@@ -112,6 +113,7 @@ pub async fn insert(db: &mut TenantDb, m: &NewMovement) -> sqlx::Result<Movement
     .await
 }
 
+/// One movement.
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<Movement>> {
     sqlx::query_as(reading!(" WHERE m.id = $1")).bind(id).fetch_optional(db).await

@@ -38,6 +38,7 @@ pub enum MaterialCategory {
 }
 
 impl MaterialCategory {
+    /// Every category, in the order the API lists them.
     pub const ALL: [MaterialCategory; 7] = [
         MaterialCategory::Mouldings,
         MaterialCategory::Paints,
@@ -113,6 +114,7 @@ impl Unit {
         matches!(self, Unit::Sheet | Unit::Unit)
     }
 
+    /// The unit as written in JSON (`square_metre`).
     pub fn key(self) -> &'static str {
         match self {
             Unit::Metre => "metre",

@@ -119,6 +119,7 @@ pub enum PieceKind {
 }
 
 impl PieceKind {
+    /// The kind as stored (`remnant`).
     pub fn key(self) -> &'static str {
         match self {
             PieceKind::Stick => "stick",

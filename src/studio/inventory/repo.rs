@@ -49,6 +49,7 @@ pub async fn alerts(db: &mut TenantDb, window: Window) -> sqlx::Result<(i64, Vec
     list.fetch(db, window).await
 }
 
+/// One material.
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<Material>> {
     sqlx::query_as(concat!("SELECT ", columns!(" FROM materials WHERE id = $1"))).bind(id).fetch_optional(db).await
@@ -74,6 +75,7 @@ pub async fn lock_many(db: &mut TenantDb, ids: &[Uuid]) -> sqlx::Result<Vec<Mate
         .await
 }
 
+/// Writes a new material (no stock yet) and returns it.
 #[tracing::instrument(skip_all)]
 pub async fn insert(db: &mut TenantDb, material: &ValidMaterial) -> sqlx::Result<Material> {
     let sql = concat!(
@@ -84,6 +86,7 @@ pub async fn insert(db: &mut TenantDb, material: &ValidMaterial) -> sqlx::Result
     with_fields(sql, material, Uuid::now_v7()).fetch_one(db).await
 }
 
+/// Replaces a material's fields (never its stock) and returns it.
 #[tracing::instrument(skip_all)]
 pub async fn update(db: &mut TenantDb, id: Uuid, material: &ValidMaterial) -> sqlx::Result<Material> {
     let sql = concat!(
@@ -117,6 +120,7 @@ pub async fn movement_count(db: &mut TenantDb, id: Uuid) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT count(*) FROM stock_movements WHERE material_id = $1").bind(id).fetch_one(db).await
 }
 
+/// Deletes a material.
 #[tracing::instrument(skip_all)]
 pub async fn delete(db: &mut TenantDb, id: Uuid) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM materials WHERE id = $1").bind(id).execute(db).await?;

@@ -32,6 +32,7 @@ pub fn ledger<'a>(user: &'a TenantUser, settings: &StudioSettings) -> Ledger<'a>
     Ledger { audit: user.audit(), min_remnant_mm: settings.min_usable_remnant_mm.into() }
 }
 
+/// One page of materials in name order.
 pub async fn list(user: &TenantUser, filter: &MaterialFilter, window: Window) -> ApiResult<(i64, Vec<Material>)> {
     Ok(repo::list(&mut user.db().await?, filter, window).await?)
 }
@@ -50,6 +51,7 @@ pub async fn list_category(
     list(user, &MaterialFilter { category: Some(category), ..filter }, window).await
 }
 
+/// One material (404 if the studio has none with this id).
 pub async fn get(user: &TenantUser, id: Uuid) -> ApiResult<Material> {
     repo::get(&mut user.db().await?, id).await?.ok_or_else(not_found)
 }
@@ -156,6 +158,7 @@ pub async fn reverse(user: &TenantUser, id: Uuid, input: &ReversalInput) -> ApiR
     Ok(recorded)
 }
 
+/// One page of the ledger, latest first, between two dates of the studio.
 pub async fn movements(
     user: &TenantUser,
     filter: MovementFilter,
@@ -167,6 +170,7 @@ pub async fn movements(
     Ok(ledger_repo::list(&mut user.db().await?, &filter, window).await?)
 }
 
+/// One movement.
 pub async fn movement(user: &TenantUser, id: Uuid) -> ApiResult<Movement> {
     ledger_repo::get(&mut user.db().await?, id).await?.ok_or_else(|| ApiError::not_found("movement"))
 }

@@ -21,6 +21,7 @@ use crate::studio::production::model::{
 use crate::studio::production::register::{self, Registration, RegistrationInput};
 use crate::studio::production::service;
 
+/// The production routes.
 pub struct ProductionApi;
 
 #[OpenApi(prefix_path = "/api/production", tag = "ApiTags::Production")]

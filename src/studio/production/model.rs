@@ -25,6 +25,7 @@ pub enum ProductionStatus {
 }
 
 impl ProductionStatus {
+    /// The status as written in JSON (`in_progress`).
     pub fn key(self) -> &'static str {
         match self {
             ProductionStatus::Planned => "planned",

@@ -49,6 +49,7 @@ pub async fn list(
     list.fetch(db, window).await
 }
 
+/// One production order.
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<ProductionOrder>> {
     sqlx::query_as(reading!(" WHERE o.id = $1")).bind(id).fetch_optional(db).await
@@ -63,6 +64,7 @@ pub async fn lock(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<Production
         .await
 }
 
+/// Writes a new, planned production order numbered `number`.
 #[tracing::instrument(skip_all)]
 pub async fn insert(db: &mut TenantDb, number: &str, order: &ValidProductionOrder) -> sqlx::Result<ProductionOrder> {
     let sql = concat!(
@@ -74,6 +76,7 @@ pub async fn insert(db: &mut TenantDb, number: &str, order: &ValidProductionOrde
     with_fields(sql, order, Uuid::now_v7()).bind(number).fetch_one(db).await
 }
 
+/// Replaces an order's fields (not its number, status or produced quantity).
 #[tracing::instrument(skip_all)]
 pub async fn update(db: &mut TenantDb, id: Uuid, order: &ValidProductionOrder) -> sqlx::Result<ProductionOrder> {
     let sql = concat!(
@@ -172,6 +175,7 @@ pub struct RegistrationRow {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// Writes a registration's row.
 #[tracing::instrument(skip_all)]
 pub async fn insert_registration(
     db: &mut TenantDb,
@@ -194,6 +198,7 @@ pub async fn insert_registration(
     .await
 }
 
+/// Deletes a production order.
 #[tracing::instrument(skip_all)]
 pub async fn delete(db: &mut TenantDb, id: Uuid) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM production_orders WHERE id = $1").bind(id).execute(db).await?;

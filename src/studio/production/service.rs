@@ -19,6 +19,7 @@ use crate::studio::production::model::{
 };
 use crate::studio::production::repo;
 
+/// 404 for a production order.
 pub fn not_found() -> ApiError {
     ApiError::not_found("production order")
 }
@@ -41,6 +42,7 @@ async fn check_assignee(db: &mut TenantDb, order: &ValidProductionOrder) -> ApiR
     Ok(())
 }
 
+/// One page of production orders, newest number first.
 pub async fn list(
     user: &TenantUser,
     filter: &ProductionFilter,

@@ -21,6 +21,7 @@ use crate::studio::products::model::{
 };
 use crate::studio::products::service;
 
+/// The finished product routes.
 pub struct ProductsApi;
 
 #[OpenApi(prefix_path = "/api/products", tag = "ApiTags::Products")]

@@ -38,6 +38,7 @@ pub enum ProductStatus {
 }
 
 impl ProductStatus {
+    /// The status as written in JSON (`in_stock`).
     pub fn key(self) -> &'static str {
         match self {
             ProductStatus::InStock => "in_stock",

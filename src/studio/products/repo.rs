@@ -43,6 +43,7 @@ pub async fn list(db: &mut TenantDb, filter: &ProductFilter, window: Window) -> 
     list.fetch(db, window).await
 }
 
+/// One product.
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<Product>> {
     sqlx::query_as(reading!(" WHERE p.id = $1")).bind(id).fetch_optional(db).await
@@ -78,6 +79,7 @@ pub struct Origin {
     pub status: ProductStatus,
 }
 
+/// Writes a new product with `code`, starting as `origin` says.
 #[tracing::instrument(skip_all)]
 pub async fn insert(db: &mut TenantDb, code: &str, product: &ValidProduct, origin: Origin) -> sqlx::Result<Product> {
     let sql = concat!(
@@ -95,6 +97,7 @@ pub async fn insert(db: &mut TenantDb, code: &str, product: &ValidProduct, origi
         .await
 }
 
+/// Replaces a product's fields (not its status or order).
 #[tracing::instrument(skip_all)]
 pub async fn update(db: &mut TenantDb, id: Uuid, code: &str, product: &ValidProduct) -> sqlx::Result<Product> {
     let sql = concat!(
@@ -159,6 +162,7 @@ pub async fn photo(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<(Option<S
         .await
 }
 
+/// Points a product at its stored photo.
 #[tracing::instrument(skip_all)]
 pub async fn set_photo(db: &mut TenantDb, id: Uuid, file: &str, content_type: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE products SET photo_file = $2, photo_content_type = $3, updated_at = now() WHERE id = $1")
@@ -179,6 +183,7 @@ pub async fn client_exists(db: &mut TenantDb, id: Uuid) -> sqlx::Result<bool> {
     Ok(found.is_some())
 }
 
+/// Deletes a product.
 #[tracing::instrument(skip_all)]
 pub async fn delete(db: &mut TenantDb, id: Uuid) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM products WHERE id = $1").bind(id).execute(db).await?;

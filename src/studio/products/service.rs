@@ -40,10 +40,12 @@ fn code_taken(field: String) -> impl FnOnce(sqlx::Error) -> ApiError {
     }
 }
 
+/// One page of products by code.
 pub async fn list(user: &TenantUser, filter: &ProductFilter, window: Window) -> ApiResult<(i64, Vec<Product>)> {
     Ok(repo::list(&mut user.db().await?, filter, window).await?)
 }
 
+/// One product (404 if the studio has none with this id).
 pub async fn get(user: &TenantUser, id: Uuid) -> ApiResult<Product> {
     repo::get(&mut user.db().await?, id).await?.ok_or_else(not_found)
 }
@@ -238,18 +240,22 @@ macro_rules! unit_of_work {
     }};
 }
 
+/// Sells a product (its own unit of work).
 pub async fn sell(user: &TenantUser, id: Uuid, sale: &SaleInput) -> ApiResult<Product> {
     unit_of_work!(user, |tx, ctx| sell_in(&mut tx, ctx, id, sale).await?)
 }
 
+/// Reserves a product for an order (its own unit of work).
 pub async fn reserve(user: &TenantUser, id: Uuid, input: &ReservationInput) -> ApiResult<Product> {
     unit_of_work!(user, |tx, ctx| reserve_in(&mut tx, ctx, id, input.order_id, input.client_id).await?)
 }
 
+/// Puts a reserved product back in stock (its own unit of work).
 pub async fn release(user: &TenantUser, id: Uuid, input: &OrderRef) -> ApiResult<Product> {
     unit_of_work!(user, |tx, ctx| release_in(&mut tx, ctx, id, input.order_id).await?)
 }
 
+/// Delivers a reserved or sold product (its own unit of work).
 pub async fn deliver(user: &TenantUser, id: Uuid, input: &OrderRef) -> ApiResult<Product> {
     unit_of_work!(user, |tx, ctx| deliver_in(&mut tx, ctx, id, input.order_id).await?)
 }

@@ -10,6 +10,7 @@ use crate::routes::ApiTags;
 use crate::studio::quotes::model::{FrameQuote, FrameQuoteInput};
 use crate::studio::quotes::service;
 
+/// The frame quote route.
 pub struct QuotesApi;
 
 #[OpenApi(prefix_path = "/api/quotes", tag = "ApiTags::Quotes")]

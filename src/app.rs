@@ -12,11 +12,11 @@ use crate::auth::extract::GuessGuard;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password::PasswordHasherConfig;
 use crate::auth::sessions::Sessions;
-use crate::auth::users::avatar::AvatarStore;
 use crate::config::Settings;
 use crate::db::Database;
 use crate::http::rate_limit::RateLimiter;
 use crate::http::server::{self, Limits};
+use crate::images::ImageStore;
 use crate::tenancy::migrations;
 use crate::tenancy::resolve::TenantResolver;
 
@@ -33,8 +33,8 @@ pub struct AppState {
     pub guesses: Arc<GuessGuard>,
     /// Self-service sign-ups per client IP.
     pub signup_limiter: RateLimiter<Option<IpAddr>>,
-    /// Uploaded avatars, one folder per studio.
-    pub avatars: AvatarStore,
+    /// Uploaded images (avatars, product photos), one folder per studio.
+    pub images: ImageStore,
 }
 
 impl AppState {
@@ -60,7 +60,7 @@ impl AppState {
                 100_000,
             ))),
             signup_limiter: RateLimiter::new(5, Duration::from_secs(3600), 100_000),
-            avatars: AvatarStore::new(crate::config::project_root().join(&settings.storage.data_dir)),
+            images: ImageStore::new(crate::config::project_root().join(&settings.storage.data_dir)),
             resolver,
             settings,
             db,

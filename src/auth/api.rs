@@ -4,30 +4,23 @@
 use std::sync::Arc;
 
 use poem::web::Data;
+use poem_openapi::OpenApi;
 use poem_openapi::payload::Json;
-use poem_openapi::types::multipart::Upload;
-use poem_openapi::{Multipart, OpenApi};
 
 use crate::app::AppState;
 use crate::auth::extract::TenantUser;
 use crate::auth::users::model::{PasswordChange, ProfileUpdate, UserView};
 use crate::auth::users::service;
 use crate::auth::{LoginRequest, RefreshRequest, TokenResponse};
+use crate::http::ApiResult;
 use crate::http::json::JsonOut;
 use crate::http::request_context::RequestOrigin;
 use crate::http::responses::{Image, NoContent};
-use crate::http::{ApiError, ApiResult};
+use crate::images::ImageUpload;
 use crate::routes::ApiTags;
 use crate::tenancy::resolve::RequestTenant;
 
 pub struct AuthApi;
-
-/// An avatar upload: one file in the form field `file`.
-#[derive(Debug, Multipart)]
-pub struct AvatarUpload {
-    /// A JPEG, PNG or WebP image of at most 2 MiB (the type is read from the content).
-    pub file: Upload,
-}
 
 #[OpenApi(prefix_path = "/api/auth", tag = "ApiTags::Auth")]
 impl AuthApi {
@@ -101,7 +94,7 @@ impl AuthApi {
     /// One's own avatar image.
     #[oai(path = "/profile/avatar", method = "get")]
     async fn avatar(&self, state: Data<&Arc<AppState>>, user: TenantUser) -> ApiResult<Image> {
-        service::avatar(&user, &state.avatars).await
+        service::avatar(&user, &state.images).await
     }
 
     /// Upload one's avatar (multipart field `file`): JPEG, PNG or WebP, at most 2 MiB.
@@ -110,12 +103,9 @@ impl AuthApi {
         &self,
         state: Data<&Arc<AppState>>,
         user: TenantUser,
-        upload: AvatarUpload,
+        upload: ImageUpload,
     ) -> ApiResult<JsonOut<UserView>> {
-        let bytes = upload.file.into_vec().await.map_err(|_| ApiError::BadRequest {
-            code: "invalid_body",
-            detail: "the upload could not be read".to_owned(),
-        })?;
-        Ok(JsonOut(service::set_avatar(&user, &state.avatars, &bytes).await?))
+        let bytes = upload.bytes().await?;
+        Ok(JsonOut(service::set_avatar(&user, &state.images, &bytes).await?))
     }
 }

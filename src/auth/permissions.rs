@@ -47,6 +47,25 @@ pub enum Permission {
     RecordPayments,
     VoidPayments,
     DeleteOrders,
+    /// Materials, pieces, the movement ledger and stock alerts.
+    ReadInventory,
+    /// Create and replace materials.
+    WriteMaterials,
+    DeleteMaterials,
+    /// Record and reverse stock movements.
+    WriteMovements,
+    /// Price a frame.
+    QuoteFrames,
+    /// Production orders, registrations and efficiency.
+    ReadProduction,
+    /// Create, change and move production orders; register production.
+    WriteProduction,
+    DeleteProduction,
+    ReadProducts,
+    /// Create and change finished products, their photo, and reserve, sell, release and
+    /// deliver them.
+    WriteProducts,
+    DeleteProducts,
 }
 
 use Permission::*;
@@ -79,6 +98,20 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     // Staff take payments at the counter but cannot undo them.
     (VoidPayments, &[Admin, Manager, Accountant]),
     (DeleteOrders, &[Admin]),
+    // The workshop. Accountants read materials, production and products (inventory value
+    // and waste are financial) and write nothing; staff record movements, production and
+    // products but do not define materials; only admins delete.
+    (ReadInventory, &[Admin, Manager, Accountant, Staff]),
+    (WriteMaterials, &[Admin, Manager]),
+    (DeleteMaterials, &[Admin]),
+    (WriteMovements, &[Admin, Manager, Staff]),
+    (QuoteFrames, &[Admin, Manager, Accountant, Staff]),
+    (ReadProduction, &[Admin, Manager, Accountant, Staff]),
+    (WriteProduction, &[Admin, Manager, Staff]),
+    (DeleteProduction, &[Admin]),
+    (ReadProducts, &[Admin, Manager, Accountant, Staff]),
+    (WriteProducts, &[Admin, Manager, Staff]),
+    (DeleteProducts, &[Admin]),
 ];
 
 /// Every tenant route (method, poem path pattern) and the permission it needs.
@@ -138,6 +171,40 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("POST", "/api/orders/:id/payments", RecordPayments),
     ("POST", "/api/orders/:id/payments/:payment_id/void", VoidPayments),
     ("DELETE", "/api/orders/:id", DeleteOrders),
+    ("GET", "/api/inventory/materials", ReadInventory),
+    ("POST", "/api/inventory/materials", WriteMaterials),
+    ("GET", "/api/inventory/materials/:id", ReadInventory),
+    ("PUT", "/api/inventory/materials/:id", WriteMaterials),
+    ("DELETE", "/api/inventory/materials/:id", DeleteMaterials),
+    ("GET", "/api/inventory/materials/:id/pieces", ReadInventory),
+    ("GET", "/api/inventory/movements", ReadInventory),
+    ("POST", "/api/inventory/movements", WriteMovements),
+    ("GET", "/api/inventory/movements/:id", ReadInventory),
+    ("POST", "/api/inventory/movements/:id/reverse", WriteMovements),
+    ("GET", "/api/inventory/alerts", ReadInventory),
+    ("GET", "/api/inventory/:category", ReadInventory),
+    ("POST", "/api/quotes/frame", QuoteFrames),
+    ("GET", "/api/production/orders", ReadProduction),
+    ("POST", "/api/production/orders", WriteProduction),
+    ("GET", "/api/production/orders/:id", ReadProduction),
+    ("PUT", "/api/production/orders/:id", WriteProduction),
+    ("DELETE", "/api/production/orders/:id", DeleteProduction),
+    ("POST", "/api/production/orders/:id/status", WriteProduction),
+    ("POST", "/api/production/register", WriteProduction),
+    ("GET", "/api/production/efficiency", ReadProduction),
+    ("GET", "/api/products", ReadProducts),
+    ("POST", "/api/products", WriteProducts),
+    ("GET", "/api/products/status/:status", ReadProducts),
+    ("GET", "/api/products/location/:location", ReadProducts),
+    ("GET", "/api/products/:id", ReadProducts),
+    ("PUT", "/api/products/:id", WriteProducts),
+    ("DELETE", "/api/products/:id", DeleteProducts),
+    ("GET", "/api/products/:id/photo", ReadProducts),
+    ("PUT", "/api/products/:id/photo", WriteProducts),
+    ("POST", "/api/products/:id/sell", WriteProducts),
+    ("POST", "/api/products/:id/reserve", WriteProducts),
+    ("POST", "/api/products/:id/release", WriteProducts),
+    ("POST", "/api/products/:id/deliver", WriteProducts),
 ];
 
 /// Whether `role` has `permission`. A permission missing from the matrix is denied.

@@ -38,6 +38,20 @@ pub enum Command {
     /// The private PostgreSQL cluster under var/ (used when no database URL is set).
     #[command(subcommand)]
     Db(DbCommand),
+    /// The workshop's stock ledgers.
+    #[command(subcommand)]
+    Inventory(InventoryCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InventoryCommand {
+    /// Check that every material's stock equals the sum of its ledger (and a moulding's,
+    /// its pieces); prints each difference and exits 1 if there is any.
+    Verify {
+        /// Only this studio (repeat for several); default: every active or suspended studio.
+        #[arg(long = "tenant", value_name = "SLUG")]
+        tenants: Vec<String>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 
 mod args;
 mod error;
+pub mod inventory;
 mod migrate;
 mod tenants;
 
@@ -11,7 +12,9 @@ use std::sync::Arc;
 
 use clap::Parser;
 
-pub use args::{Cli, Command, DbCommand, MigrateCommand, OperatorsCommand, TenantSelection, TenantsCommand};
+pub use args::{
+    Cli, Command, DbCommand, InventoryCommand, MigrateCommand, OperatorsCommand, TenantSelection, TenantsCommand,
+};
 pub use error::CliError;
 
 use crate::app::{App, AppState};
@@ -120,6 +123,7 @@ async fn dispatch(command: Command, settings: Settings, database: Database) -> C
             println!("they sign in at POST /api/platform/auth/login");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Inventory(command) => inventory::run(command, &database).await,
         Command::Db(_) => unreachable!("handled before the runtime starts"),
     }
 }

@@ -2,8 +2,8 @@
 //! pool and the catalog lookups, so that an unreachable database costs each request
 //! microseconds instead of a connection timeout.
 //!
-//! After a connection-level failure the database counts as down and every caller is refused
-//! at once (503 with Retry-After). Meanwhile one background task tries to connect every
+//! When a connection to it cannot be opened, the database counts as down and every caller
+//! is refused at once (503 with Retry-After). Meanwhile one background task tries to connect every
 //! `PROBE_EVERY` and brings it back up as soon as the server answers. Every failure also
 //! starts a new *epoch*: connections opened before it are presumed dead (a crash or a
 //! failover killed them all) and are discarded before reuse instead of failing one request
@@ -40,7 +40,13 @@ impl DbHealth {
         self.down.load(Ordering::Acquire) && self.probe.is_some()
     }
 
-    /// A connection-level failure: down, every connection opened so far suspect, and a
+    /// An open connection broke (the server restarted, failed over, or killed it): every
+    /// connection opened so far is suspect, but the server may well answer new ones.
+    pub fn connection_lost(&self) {
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// The server could not be reached: down, every connection opened so far suspect, and a
     /// probe started if none runs.
     pub fn failed(self: &Arc<Self>) {
         self.epoch.fetch_add(1, Ordering::AcqRel);
@@ -109,8 +115,10 @@ mod tests {
         let health = Arc::new(DbHealth::probing(options));
         assert!(!health.fail_fast(), "up: everyone goes ahead");
         let before = health.epoch();
+        health.connection_lost();
+        assert!(!health.fail_fast(), "a broken connection alone does not make the server down");
         health.failed();
-        assert_eq!(health.epoch(), before + 1, "each failure starts an epoch");
+        assert_eq!(health.epoch(), before + 2, "each failure starts an epoch");
         assert!(health.fail_fast(), "down: refused at once");
         tokio::time::sleep(PROBE_EVERY * 2).await;
         assert!(health.fail_fast(), "the probe has not reached it");

@@ -185,9 +185,10 @@ pub(crate) async fn clean_up(mut obj: PooledObject) {
         if is_connection_failure(&e)
             && let Some(pool) = managed::Object::pool(&obj)
         {
-            // The server may be gone: its other connections are then dead too. Mark it down
-            // (new epoch) and drop the idle ones now rather than fail a request on each.
-            pool.manager().health.failed();
+            // The server may have restarted or failed over: its other connections are then
+            // dead too. Start a new epoch and drop the idle ones now rather than fail a
+            // request on each; opening the next one tells whether the server is down.
+            pool.manager().health.connection_lost();
             pool.retain(|_, _| false);
         }
         drop(managed::Object::take(obj));

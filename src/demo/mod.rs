@@ -6,6 +6,7 @@ mod agenda;
 mod clients;
 mod orders;
 mod picture_days;
+mod workshop;
 
 use std::sync::Arc;
 
@@ -76,6 +77,7 @@ async fn seed(admin: &TenantUser) -> Result<(), ApiError> {
     agenda::seed(admin).await?;
     picture_days::seed(admin).await?;
     orders::seed(admin).await?;
+    workshop::seed(admin).await?;
     Ok(())
 }
 

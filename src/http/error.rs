@@ -117,6 +117,16 @@ impl ApiError {
         ApiError::Conflict { code: "conflict", detail: detail.into(), errors: Vec::new() }
     }
 
+    /// 409 `invalid_transition`: `what` (a record, "a product") cannot go from `from` to
+    /// `to`; both are in `context` for a program to act on.
+    pub fn invalid_transition(what: &str, from: &str, to: &str) -> Self {
+        ApiError::ConflictWith {
+            code: "invalid_transition",
+            detail: format!("{what} cannot go from {from} to {to}"),
+            context: serde_json::json!({"from": from, "to": to}),
+        }
+    }
+
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         ApiError::Internal(cause.to_string())
     }

@@ -107,6 +107,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
         .data(state.db.tenants.clone())
         .data(state.jwt.clone())
         .data(state.guesses.clone())
+        .data(state.images.clone())
         .data(state)
         .with(request_context::RequestContext { trust_forwarded_for })
 }

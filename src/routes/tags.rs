@@ -25,4 +25,12 @@ pub enum ApiTags {
     PictureDays,
     /// Orders (pedidos): lines, payments, status.
     Orders,
+    /// The workshop's materials, stock ledger, moulding pieces and alerts (inventario).
+    Inventory,
+    /// Frame quotes (cotizaciones de enmarcado).
+    Quotes,
+    /// Production orders and registrations (producción).
+    Production,
+    /// Finished products (productos terminados).
+    Products,
 }

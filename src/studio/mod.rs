@@ -30,10 +30,15 @@
 pub mod agenda;
 pub mod clients;
 pub mod contracts;
+pub mod inventory;
 pub mod money;
 pub mod numbering;
 pub mod orders;
+pub mod period;
 pub mod picture_days;
+pub mod production;
+pub mod products;
+pub mod quotes;
 pub mod settings;
 pub mod tax_id;
 
@@ -44,6 +49,10 @@ pub type Apis = (
     orders::api::OrdersApi,
     agenda::api::AgendaApi,
     picture_days::Apis,
+    inventory::api::InventoryApi,
+    quotes::api::QuotesApi,
+    production::api::ProductionApi,
+    products::api::ProductsApi,
 );
 
 /// The value of [`Apis`].
@@ -54,5 +63,9 @@ pub fn apis() -> Apis {
         orders::api::OrdersApi,
         agenda::api::AgendaApi,
         picture_days::apis(),
+        inventory::api::InventoryApi,
+        quotes::api::QuotesApi,
+        production::api::ProductionApi,
+        products::api::ProductsApi,
     )
 }

@@ -1,7 +1,7 @@
-//! Exact decimals as the API carries them: [`Money`] (two places, in the studio's currency)
-//! and [`Percent`] (0–100, two places).
+//! Exact decimals as the API carries them: [`Money`] (two places, in the studio's currency),
+//! [`Percent`] (0–100, two places) and [`Quantity`] (three places, in a material's unit).
 //!
-//! In JSON they are strings (`"1250.50"`), written with exactly two places; an integer is
+//! In JSON they are strings (`"1250.50"`, `"2.900"`), written with their fixed places; an integer is
 //! accepted on input, a JSON float never is — a float has already lost the cents by the time
 //! it is parsed. In the database they are `numeric`; in Rust, `rust_decimal`. No `f64` is
 //! anywhere on their path.
@@ -30,7 +30,7 @@ fn decimal_from_json(value: Option<Value>, what: &str) -> Result<Decimal, String
 }
 
 macro_rules! exact_decimal {
-    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $places:literal, $example:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, sqlx::Type)]
         #[sqlx(transparent)]
@@ -39,17 +39,20 @@ macro_rules! exact_decimal {
         impl $name {
             pub const ZERO: $name = $name(Decimal::ZERO);
 
-            /// The value rounded half away from zero to two places (half-cent rounding, as
-            /// receipts do).
+            /// How many decimal places the type writes and keeps.
+            pub const PLACES: u32 = $places;
+
+            /// The value rounded half away from zero to the type's places (half-cent
+            /// rounding, as receipts do).
             pub fn rounded(value: Decimal) -> $name {
-                $name(value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+                $name(value.round_dp_with_strategy($places, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
             }
         }
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 let mut value = self.0;
-                value.rescale(2);
+                value.rescale($places);
                 write!(f, "{value}")
             }
         }
@@ -71,7 +74,7 @@ macro_rules! exact_decimal {
 
             fn schema_ref() -> MetaSchemaRef {
                 MetaSchemaRef::Inline(Box::new(MetaSchema {
-                    example: Some(Value::String("12.50".to_owned())),
+                    example: Some(Value::String($example.to_owned())),
                     ..MetaSchema::new_with_format("string", "decimal")
                 }))
             }
@@ -100,7 +103,7 @@ macro_rules! exact_decimal {
 
         impl ParseFromParameter for $name {
             fn parse_from_parameter(value: &str) -> ParseResult<Self> {
-                value.trim().parse().map($name).map_err(|_| ParseError::custom(concat!($what, " must be a decimal such as 12.50")))
+                value.trim().parse().map($name).map_err(|_| ParseError::custom(concat!($what, " must be a decimal such as ", $example)))
             }
         }
 
@@ -115,13 +118,26 @@ macro_rules! exact_decimal {
 exact_decimal!(
     /// An amount of money in the studio's currency, two decimal places.
     Money,
-    "an amount"
+    "an amount",
+    2,
+    "12.50"
 );
 
 exact_decimal!(
     /// A percentage, 0–100 with at most two decimal places.
     Percent,
-    "a percentage"
+    "a percentage",
+    2,
+    "12.50"
+);
+
+exact_decimal!(
+    /// A quantity of a material in its unit (metres, litres, sheets, units, ...), three
+    /// decimal places: a millimetre of moulding is `"0.001"` metres.
+    Quantity,
+    "a quantity",
+    3,
+    "2.900"
 );
 
 impl Money {
@@ -176,6 +192,58 @@ impl Percent {
     }
 }
 
+/// The largest quantity one movement or line may carry: a million of any unit is a typing
+/// mistake in a studio, never a delivery.
+const MAX_QUANTITY: i64 = 1_000_000;
+
+impl Quantity {
+    /// Why `self` cannot be a quantity of a movement (zero or negative unless `signed`,
+    /// more than three places, a million or more).
+    pub fn problem(&self, signed: bool) -> Option<&'static str> {
+        if self.0.is_zero() {
+            Some("must not be zero")
+        } else if !signed && self.0.is_sign_negative() {
+            Some("must be greater than zero")
+        } else if self.0.normalize().scale() > 3 {
+            Some("must have at most three decimal places")
+        } else if self.0.abs() >= Decimal::from(MAX_QUANTITY) {
+            Some("is too large")
+        } else {
+            None
+        }
+    }
+
+    /// Why `self` cannot be a stock level or a minimum (negative, more than three places,
+    /// a million or more).
+    pub fn level_problem(&self) -> Option<&'static str> {
+        if self.0.is_sign_negative() && !self.0.is_zero() {
+            Some("must not be negative")
+        } else if self.0.normalize().scale() > 3 {
+            Some("must have at most three decimal places")
+        } else if self.0 >= Decimal::from(MAX_QUANTITY) {
+            Some("is too large")
+        } else {
+            None
+        }
+    }
+
+    /// A length in millimetres as metres (`2900` → `"2.900"`).
+    pub fn from_mm(mm: i64) -> Quantity {
+        Quantity(Decimal::new(mm, 3))
+    }
+
+    /// The quantity as whole thousandths (metres → millimetres), if it has no finer part.
+    pub fn thousandths(&self) -> Option<i64> {
+        let scaled = self.0 * Decimal::ONE_THOUSAND;
+        (scaled.fract().is_zero()).then(|| i64::try_from(scaled.trunc()).ok()).flatten()
+    }
+
+    /// The negated quantity.
+    pub fn negated(&self) -> Quantity {
+        Quantity(-self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +273,22 @@ mod tests {
         assert_eq!(m("-0.01").problem(), Some("must not be negative"));
         assert_eq!(m("1.005").problem(), Some("must have at most two decimal places"));
         assert_eq!(m("1.500").problem(), None, "trailing zeros are not extra places");
+    }
+
+    #[test]
+    fn quantities_keep_three_places_and_refuse_zero_and_absurd_values() {
+        let q = |s: &str| Quantity(s.parse().unwrap());
+        assert_eq!(serde_json::to_value(q("2.9")).unwrap(), json!("2.900"));
+        assert_eq!(Quantity::from_mm(2900), q("2.9"));
+        assert_eq!(q("0.4").thousandths(), Some(400));
+        assert_eq!(q("0.0004").thousandths(), None);
+        assert_eq!(q("0").problem(false), Some("must not be zero"));
+        assert_eq!(q("-1").problem(false), Some("must be greater than zero"));
+        assert_eq!(q("-1").problem(true), None);
+        assert_eq!(q("1.0001").problem(false), Some("must have at most three decimal places"));
+        assert_eq!(q("1000000").problem(false), Some("is too large"));
+        assert_eq!(q("0").level_problem(), None);
+        assert!(Quantity::parse_from_json(Some(json!(1.5))).is_err(), "no JSON floats");
     }
 
     #[test]

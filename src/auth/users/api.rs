@@ -68,7 +68,7 @@ impl UsersApi {
     /// Delete a user; the last active admin cannot be deleted (409 `last_admin`).
     #[oai(path = "/:id", method = "delete")]
     async fn delete(&self, state: Data<&Arc<AppState>>, user: TenantUser, id: Path<Uuid>) -> ApiResult<Deleted> {
-        service::delete(&user, &state.avatars, id.0).await?;
+        service::delete(&user, &state.images, id.0).await?;
         Ok(Deleted::Deleted)
     }
 }

@@ -2,7 +2,6 @@
 //! sign-in and profile routes (`auth::api`) use.
 
 pub mod api;
-pub mod avatar;
 pub mod model;
 pub mod repo;
 pub mod service;

@@ -10,7 +10,6 @@ use crate::auth::password::{self, PasswordHasherConfig};
 use crate::auth::refresh::{self, Store};
 use crate::auth::roles::Role;
 use crate::auth::sessions::Sessions;
-use crate::auth::users::avatar::{self, AvatarStore};
 use crate::auth::users::model::{NewUserInput, PasswordChange, ProfileUpdate, User, UserFilter, UserUpdate, UserView};
 use crate::auth::users::repo::{self, NewUser, UserChanges};
 use crate::db::Window;
@@ -18,6 +17,7 @@ use crate::http::db_error::on_constraint;
 use crate::http::fields::Checks;
 use crate::http::responses::Image;
 use crate::http::{ApiError, ApiResult};
+use crate::images::{self, ImageFolder, ImageStore};
 
 fn not_found() -> ApiError {
     ApiError::not_found("user")
@@ -111,7 +111,7 @@ pub async fn update(user: &TenantUser, id: Uuid, patch: &UserUpdate) -> ApiResul
 
 /// Deletes a user and their avatar file; the last active admin cannot be deleted (409
 /// `last_admin`).
-pub async fn delete(user: &TenantUser, avatars: &AvatarStore, id: Uuid) -> ApiResult<()> {
+pub async fn delete(user: &TenantUser, avatars: &ImageStore, id: Uuid) -> ApiResult<()> {
     let mut tx = user.begin().await?;
     if repo::lock_active_admins(&mut tx).await? == [id] {
         return Err(last_admin());
@@ -122,7 +122,7 @@ pub async fn delete(user: &TenantUser, avatars: &AvatarStore, id: Uuid) -> ApiRe
     audit::deleted(&mut tx, user.audit(), &UserView::from(gone)).await?;
     tx.commit().await?;
     if let Some(avatar) = avatar {
-        avatars.remove(user.tenant.id, &avatar).await;
+        avatars.remove(user.tenant.id, ImageFolder::Avatars, &avatar).await;
     }
     Ok(())
 }
@@ -180,12 +180,12 @@ pub async fn change_password(user: &TenantUser, sessions: &Sessions, input: &Pas
 }
 
 /// One's own avatar image.
-pub async fn avatar(user: &TenantUser, avatars: &AvatarStore) -> ApiResult<Image> {
+pub async fn avatar(user: &TenantUser, avatars: &ImageStore) -> ApiResult<Image> {
     let me = me(user).await?;
     let (Some(file), Some(content_type)) = (me.avatar_file, me.avatar_content_type) else {
         return Err(ApiError::not_found("avatar"));
     };
-    let bytes = avatars.read(user.tenant.id, &file).await.map_err(|e| {
+    let bytes = avatars.read(user.tenant.id, ImageFolder::Avatars, &file).await.map_err(|e| {
         tracing::warn!(error = %e, "avatar file missing");
         ApiError::not_found("avatar")
     })?;
@@ -193,22 +193,18 @@ pub async fn avatar(user: &TenantUser, avatars: &AvatarStore) -> ApiResult<Image
 }
 
 /// Stores a new avatar (its type read from the bytes) and removes the one it replaces.
-pub async fn set_avatar(user: &TenantUser, avatars: &AvatarStore, bytes: &[u8]) -> ApiResult<UserView> {
+pub async fn set_avatar(user: &TenantUser, avatars: &ImageStore, bytes: &[u8]) -> ApiResult<UserView> {
     let me = me(user).await?;
-    if bytes.len() > avatar::MAX_BYTES {
-        return Err(ApiError::PayloadTooLarge("an avatar is at most 2 MiB".to_owned()));
-    }
-    let Some((content_type, extension)) = avatar::sniff(bytes) else {
-        return Err(ApiError::invalid("file", "must be a JPEG, PNG or WebP image"));
-    };
-    let file = avatars.save(user.tenant.id, bytes, extension).await.map_err(ApiError::internal)?;
+    let (content_type, extension) = images::check(bytes, "an avatar")?;
+    let file =
+        avatars.save(user.tenant.id, ImageFolder::Avatars, bytes, extension).await.map_err(ApiError::internal)?;
     let mut tx = user.begin().await?;
     repo::set_avatar(&mut tx, me.id, &file, content_type).await?;
     let changes = json!({"content_type": content_type, "bytes": bytes.len()});
     audit::record(&mut tx, user.audit(), Entry::new("user.avatar_changed", "user", Some(me.id), changes)).await?;
     tx.commit().await?;
     if let Some(old) = &me.avatar_file {
-        avatars.remove(user.tenant.id, old).await;
+        avatars.remove(user.tenant.id, ImageFolder::Avatars, old).await;
     }
     let mut view = UserView::from(me);
     view.has_avatar = true;

@@ -27,6 +27,14 @@ pub enum Permission {
     /// Create, replace and move contracts along their workflow.
     WriteContracts,
     DeleteContracts,
+    /// The studio's details for receipts (`/api/config/system`).
+    ReadStudioDetails,
+    /// Every setting, the alert thresholds.
+    ReadSettings,
+    /// Change settings and the studio's details; back up and restore the configuration.
+    ManageSettings,
+    /// The audit trail.
+    ReadAudit,
 }
 
 use Permission::*;
@@ -43,6 +51,11 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     (ReadContracts, &[Admin, Manager, Accountant, Staff]),
     (WriteContracts, &[Admin, Manager]),
     (DeleteContracts, &[Admin]),
+    // Staff print receipts with the studio's details; accountants read the tax settings.
+    (ReadStudioDetails, &[Admin, Manager, Accountant, Staff]),
+    (ReadSettings, &[Admin, Manager, Accountant]),
+    (ManageSettings, &[Admin]),
+    (ReadAudit, &[Admin, Manager]),
 ];
 
 /// Every tenant route (method, poem path pattern) and the permission it needs.
@@ -71,6 +84,20 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("PUT", "/api/contracts/:id", WriteContracts),
     ("POST", "/api/contracts/:id/status", WriteContracts),
     ("DELETE", "/api/contracts/:id", DeleteContracts),
+    ("GET", "/api/config", ReadSettings),
+    ("GET", "/api/config/system", ReadStudioDetails),
+    ("PUT", "/api/config/system", ManageSettings),
+    ("GET", "/api/config/alerts", ReadSettings),
+    ("GET", "/api/config/backup", ManageSettings),
+    ("PUT", "/api/config/backup", ManageSettings),
+    ("GET", "/api/config/:key", ReadSettings),
+    ("PUT", "/api/config/:key", ManageSettings),
+    ("DELETE", "/api/config/:key", ManageSettings),
+    ("GET", "/api/audit", ReadAudit),
+    ("GET", "/api/audit/user/:user_id", ReadAudit),
+    ("GET", "/api/audit/action/:action", ReadAudit),
+    ("GET", "/api/audit/model/:model", ReadAudit),
+    ("GET", "/api/audit/date-range", ReadAudit),
 ];
 
 /// Whether `role` has `permission`. A permission missing from the matrix is denied.

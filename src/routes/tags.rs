@@ -19,4 +19,8 @@ pub enum ApiTags {
     Clients,
     /// Contracts with schools (contratos).
     Contracts,
+    /// The studio's configuration (configuración): settings, its details, backup.
+    Settings,
+    /// The studio's audit trail (auditoría).
+    Audit,
 }

@@ -27,6 +27,7 @@
 //! below. README.md ("How to add a module") has the whole recipe and the tests every module
 //! carries.
 
+pub mod audit_log;
 pub mod clients;
 pub mod contracts;
 pub mod money;
@@ -35,9 +36,10 @@ pub mod settings;
 pub mod tax_id;
 
 /// Every business API, as one group of the route table.
-pub type Apis = (clients::api::ClientsApi, contracts::api::ContractsApi);
+pub type Apis =
+    (clients::api::ClientsApi, contracts::api::ContractsApi, settings::api::SettingsApi, audit_log::api::AuditApi);
 
 /// The value of [`Apis`].
 pub fn apis() -> Apis {
-    (clients::api::ClientsApi, contracts::api::ContractsApi)
+    (clients::api::ClientsApi, contracts::api::ContractsApi, settings::api::SettingsApi, audit_log::api::AuditApi)
 }

@@ -17,6 +17,7 @@ use crate::auth::users::avatar::AvatarStore;
 use crate::config::Settings;
 use crate::db::Database;
 use crate::http::rate_limit::RateLimiter;
+use crate::metrics::Metrics;
 use crate::tenancy::migrations;
 use crate::tenancy::resolve::TenantResolver;
 
@@ -35,6 +36,8 @@ pub struct AppState {
     pub signup_limiter: RateLimiter<Option<IpAddr>>,
     /// Uploaded avatars, one folder per studio.
     pub avatars: AvatarStore,
+    /// What `GET /metrics` reports.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -57,6 +60,7 @@ impl AppState {
             ))),
             signup_limiter: RateLimiter::new(5, Duration::from_secs(3600), 100_000),
             avatars: AvatarStore::new(crate::config::project_root().join(&settings.storage.data_dir)),
+            metrics: Arc::new(Metrics::new()),
             resolver,
             settings,
             db,
@@ -69,23 +73,44 @@ pub struct App {
     pub state: Arc<AppState>,
     acceptor: TcpAcceptor,
     addr: SocketAddr,
+    /// The separate `/metrics` listener of `metrics.bind`, if any.
+    metrics: Option<(TcpAcceptor, SocketAddr)>,
+}
+
+async fn bind_address(address: &str) -> std::io::Result<(TcpAcceptor, SocketAddr)> {
+    let acceptor = TcpListener::bind(address.to_owned()).into_acceptor().await?;
+    let addr = acceptor
+        .local_addr()
+        .first()
+        .and_then(|a| a.as_socket_addr().copied())
+        .ok_or_else(|| std::io::Error::other("listener has no socket address"))?;
+    Ok((acceptor, addr))
 }
 
 impl App {
     /// Binds `server.host:server.port` (0 picks a free port).
+    /// Binds `server.host:server.port` (0 picks a free port), and `metrics.bind` when set.
     pub async fn bind(state: Arc<AppState>) -> std::io::Result<App> {
         let server = &state.settings.server;
-        let acceptor = TcpListener::bind(format!("{}:{}", server.host, server.port)).into_acceptor().await?;
-        let addr = acceptor
-            .local_addr()
-            .first()
-            .and_then(|a| a.as_socket_addr().copied())
-            .ok_or_else(|| std::io::Error::other("listener has no socket address"))?;
-        Ok(App { state, acceptor, addr })
+        let (acceptor, addr) = bind_address(&format!("{}:{}", server.host, server.port)).await?;
+        let metrics = match state.settings.metrics.bind.as_str() {
+            "" => None,
+            address => Some(
+                bind_address(address)
+                    .await
+                    .map_err(|e| std::io::Error::new(e.kind(), format!("metrics.bind = {address}: {e}")))?,
+            ),
+        };
+        Ok(App { state, acceptor, addr, metrics })
     }
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The address of the separate `/metrics` listener, if `metrics.bind` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(|(_, addr)| *addr)
     }
 
     /// Serves until `shutdown` resolves, then gives in-flight requests the configured grace.
@@ -94,14 +119,26 @@ impl App {
         let listener = tokio::spawn(crate::tenancy::listener::run(
             self.state.db.catalog.clone(),
             self.state.resolver.clone(),
-            stop_rx,
+            stop_rx.clone(),
         ));
+        let metrics_server = self.metrics.map(|(acceptor, _)| {
+            let scrape = crate::metrics::endpoint::Scrape { state: self.state.clone(), require_token: false };
+            let mut stop = stop_rx.clone();
+            let stopped = async move {
+                let _ = stop.changed().await;
+            };
+            let routes = poem::Route::new().at("/metrics", scrape);
+            tokio::spawn(Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(routes, stopped, None))
+        });
         let grace = Duration::from_secs(self.state.settings.server.shutdown_grace_seconds);
         let routes = crate::routes::routes(self.state.clone());
         let result =
             Server::new_with_acceptor(self.acceptor).run_with_graceful_shutdown(routes, shutdown, Some(grace)).await;
         let _ = stop_tx.send(true);
         let _ = listener.await;
+        if let Some(metrics_server) = metrics_server {
+            let _ = metrics_server.await;
+        }
         self.state.db.tenants.close();
         self.state.db.catalog.close().await;
         result

@@ -14,6 +14,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod http;
+pub mod metrics;
 pub mod routes;
 pub mod studio;
 pub mod telemetry;

@@ -122,6 +122,15 @@ pub fn for_route(method: &Method, pattern: &str) -> Option<Permission> {
         .map(|(_, _, permission)| *permission)
 }
 
+/// A route template as the API document writes it: `/api/clients/{id}`.
+fn documented_path(path: &str) -> String {
+    let segments: Vec<String> = path
+        .split('/')
+        .map(|s| s.strip_prefix(':').map_or_else(|| s.to_owned(), |name| format!("{{{name}}}")))
+        .collect();
+    segments.join("/")
+}
+
 /// The matrix as a Markdown table, one row per permission with its roles and routes:
 /// the table docs/roles.md carries (a test keeps the two equal).
 pub fn markdown_table() -> String {
@@ -133,7 +142,7 @@ pub fn markdown_table() -> String {
         let routes: Vec<String> = ROUTES
             .iter()
             .filter(|(_, _, p)| p == permission)
-            .map(|(m, path, _)| format!("`{m} {}`", path.replace(":id", "{id}")))
+            .map(|(m, path, _)| format!("`{m} {}`", documented_path(path)))
             .collect();
         out.push_str(&format!("| {permission:?} | {} | {} |\n", marks.join(" | "), routes.join(", ")));
     }

@@ -3,10 +3,12 @@
 mod helpers;
 
 mod audit;
+mod audit_log;
 mod avatar;
 mod clients;
 mod contracts;
 mod isolation;
+mod metrics;
 mod migrations;
 mod operations;
 mod permissions;
@@ -14,5 +16,6 @@ mod provisioning;
 mod resolution;
 mod search_path;
 mod sessions;
+mod settings;
 mod tokens;
 mod users;

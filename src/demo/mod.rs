@@ -3,6 +3,7 @@
 //! admin: the demo obeys every rule a request does and leaves the same audit trail.
 
 mod clients;
+mod settings;
 
 use std::sync::Arc;
 
@@ -70,6 +71,7 @@ pub async fn ensure_demo_studio(state: &AppState) -> Result<(), Box<dyn std::err
 /// Seeds every module, in the order their data depends on each other.
 async fn seed(admin: &TenantUser) -> Result<(), ApiError> {
     clients::seed(admin).await?;
+    settings::seed(admin).await?;
     Ok(())
 }
 

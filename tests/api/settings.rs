@@ -291,3 +291,25 @@ async fn a_studios_configuration_never_shows_in_nor_changes_another() {
     put(&app, &b, "studio_address", json!("Av. Bravo 2")).await.assert(200);
     assert_eq!(setting(&app, &a, "studio_address").await["value"], "Av. Acme 1");
 }
+
+#[tokio::test]
+async fn the_contract_expiry_setting_is_the_expiring_lists_default() {
+    let app = spawn_app().await;
+    let s = app.studio("acme").await;
+    let school = app.create_client(&s, json!({"kind": "school", "name": "Colegio Los Andes"})).await;
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::America::Lima).date_naive();
+    let ends_on = today + chrono::Days::new(40);
+    let body = json!({
+        "school_id": school, "title": "Promoción", "academic_year": chrono::Datelike::year(&today),
+        "starts_on": (today - chrono::Days::new(10)).to_string(), "ends_on": ends_on.to_string()
+    });
+    let created = app.as_studio(&s, Method::POST, "/api/contracts").json(body).send().await;
+    let id = created.assert(201).body["id"].as_str().unwrap().to_owned();
+    let activate = app.as_studio(&s, Method::POST, &format!("/api/contracts/{id}/status"));
+    activate.json(json!({"status": "active"})).send().await.assert(200);
+    let expiring =
+        async || app.as_studio(&s, Method::GET, "/api/contracts/expiring").send().await.body["count"].clone();
+    assert_eq!(expiring().await, 0, "30 days by default");
+    put(&app, &s, "contract_expiry_days", json!(45)).await.assert(200);
+    assert_eq!(expiring().await, 1, "45 days once the studio says so");
+}

@@ -59,23 +59,21 @@ impl OwnStudio {
         OwnStudio { tenant_id, resolver }
     }
 
-    /// Checks the fields a studio may change, recording every bad one in `checks` under its
+    /// Checks the fields a studio sent, recording every bad one in `checks` under its
     /// own name (`name`, `currency`, `timezone`); returns them normalised. The time zone must
     /// be known to PostgreSQL (dates are computed there too) and to chrono-tz.
     pub async fn check(
         &self,
         db: &mut TenantDb,
         checks: &mut Checks,
-        name: Option<&str>,
-        currency: Option<&str>,
-        timezone: Option<&str>,
+        sent: &StudioChanges,
     ) -> ApiResult<StudioChanges> {
-        let name = name.map(|n| checks.required("name", n, 120));
-        let currency = currency.map(|c| c.trim().to_uppercase());
+        let name = sent.name.as_deref().map(|n| checks.required("name", n, 120));
+        let currency = sent.currency.as_deref().map(|c| c.trim().to_uppercase());
         if currency.as_deref().is_some_and(|c| !locale::is_currency(c)) {
             checks.fail("currency", "must be an ISO 4217 code such as PEN, BOB or CLP");
         }
-        let timezone = timezone.map(|t| t.trim().to_owned());
+        let timezone = sent.timezone.as_deref().map(|t| t.trim().to_owned());
         if let Some(tz) = &timezone {
             let known_here = tz.parse::<chrono_tz::Tz>().is_ok();
             // A lookup, not `AT TIME ZONE`: an error would abort the caller's transaction.

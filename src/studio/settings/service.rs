@@ -20,6 +20,7 @@ use crate::studio::settings::views::{
     AlertSettings, BACKUP_FORMAT, BackupStudio, Setting, SettingsBackup, SystemInput, SystemSettings,
 };
 use crate::tenancy::model::Tenant;
+use crate::tenancy::own_studio::StudioChanges;
 
 fn unknown_key(key: &str) -> ApiError {
     ApiError::NotFound { code: "not_found", detail: format!("`{key}` is not a setting") }
@@ -85,7 +86,7 @@ pub async fn system(user: &TenantUser) -> ApiResult<SystemSettings> {
 /// Changes the studio's details: its catalog entry and the settings keys they name.
 pub async fn set_system(user: &TenantUser, input: &SystemInput) -> ApiResult<SystemSettings> {
     let studio =
-        StudioFields { name: input.name.clone(), currency: input.currency.clone(), timezone: input.timezone.clone() };
+        StudioChanges { name: input.name.clone(), currency: input.currency.clone(), timezone: input.timezone.clone() };
     let (tenant, applied) =
         change(user, "settings.system_updated", None, &input.setting_changes(), Some(studio)).await?;
     Ok(SystemSettings::new(&tenant, &applied.settings))
@@ -122,20 +123,13 @@ pub async fn restore(user: &TenantUser, backup: &SettingsBackup) -> ApiResult<Se
     for (key, value) in &backup.settings {
         changes.insert(key.clone(), Some(value.clone()));
     }
-    let studio = backup.studio.as_ref().map(|s| StudioFields {
+    let studio = backup.studio.as_ref().map(|s| StudioChanges {
         name: Some(s.name.clone()),
         currency: Some(s.currency.clone()),
         timezone: Some(s.timezone.clone()),
     });
     let (tenant, applied) = change(user, "settings.restored", None, &changes, studio).await?;
     Ok(backup_of(&tenant, applied.stored))
-}
-
-/// The catalog fields a change may carry.
-struct StudioFields {
-    name: Option<String>,
-    currency: Option<String>,
-    timezone: Option<String>,
 }
 
 /// The settings and catalog fields as one JSON object, for the audit trail's before/after.
@@ -154,7 +148,7 @@ async fn change(
     action: &str,
     key: Option<&str>,
     changes: &Changes,
-    studio: Option<StudioFields>,
+    studio: Option<StudioChanges>,
 ) -> ApiResult<(Tenant, Applied)> {
     let defaults = StudioSettings::defaults(&user.tenant);
     let own = user.own_studio();
@@ -167,11 +161,8 @@ async fn change(
     // Every problem of the catalog fields and of the keys, in one answer.
     let mut checks = Checks::new();
     let mut studio_changes = match &studio {
-        Some(s) => {
-            let (name, currency, tz) = (s.name.as_deref(), s.currency.as_deref(), s.timezone.as_deref());
-            own.check(&mut tx, &mut checks, name, currency, tz).await?
-        }
-        None => Default::default(),
+        Some(sent) => own.check(&mut tx, &mut checks, sent).await?,
+        None => StudioChanges::default(),
     };
     // Only what differs from the entry as it is.
     let current = user.tenant.as_ref();

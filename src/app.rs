@@ -17,6 +17,7 @@ use crate::db::Database;
 use crate::http::rate_limit::RateLimiter;
 use crate::http::server::{self, Limits};
 use crate::images::ImageStore;
+use crate::metrics::Metrics;
 use crate::tenancy::migrations;
 use crate::tenancy::resolve::TenantResolver;
 
@@ -35,6 +36,8 @@ pub struct AppState {
     pub signup_limiter: RateLimiter<Option<IpAddr>>,
     /// Uploaded images (avatars, product photos), one folder per studio.
     pub images: ImageStore,
+    /// What `GET /metrics` reports.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -61,6 +64,7 @@ impl AppState {
             ))),
             signup_limiter: RateLimiter::new(5, Duration::from_secs(3600), 100_000),
             images: ImageStore::new(crate::config::project_root().join(&settings.storage.data_dir)),
+            metrics: Arc::new(Metrics::new()),
             resolver,
             settings,
             db,
@@ -73,15 +77,25 @@ pub struct App {
     pub state: Arc<AppState>,
     listener: TcpListener,
     addr: SocketAddr,
+    /// The separate `/metrics` listener of `metrics.bind`, if any.
+    metrics: Option<TcpListener>,
 }
 
 impl App {
-    /// Binds `server.host:server.port` (0 picks a free port).
+    /// Binds `server.host:server.port` (0 picks a free port), and `metrics.bind` when set.
     pub async fn bind(state: Arc<AppState>) -> std::io::Result<App> {
         let server = &state.settings.server;
         let listener = TcpListener::bind(format!("{}:{}", server.host, server.port)).await?;
         let addr = listener.local_addr()?;
-        Ok(App { state, listener, addr })
+        let metrics = match state.settings.metrics.bind.as_str() {
+            "" => None,
+            address => Some(
+                TcpListener::bind(address)
+                    .await
+                    .map_err(|e| std::io::Error::new(e.kind(), format!("metrics.bind = {address}: {e}")))?,
+            ),
+        };
+        Ok(App { state, listener, addr, metrics })
     }
 
     /// The bounds connections are served under: the configured ones, with the connection
@@ -107,20 +121,37 @@ impl App {
         self.addr
     }
 
+    /// The address of the separate `/metrics` listener, if `metrics.bind` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|listener| listener.local_addr().ok())
+    }
+
     /// Serves until `shutdown` resolves, then gives in-flight requests the configured grace.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let listener = tokio::spawn(crate::tenancy::listener::run(
             self.state.db.catalog.clone(),
             self.state.resolver.clone(),
-            stop_rx,
+            stop_rx.clone(),
         ));
         let grace = Duration::from_secs(self.state.settings.server.shutdown_grace_seconds);
-        let routes = crate::routes::routes(self.state.clone());
         let limits = self.limits();
+        let metrics_server = self.metrics.map(|metrics_listener| {
+            let scrape = crate::metrics::endpoint::Scrape { state: self.state.clone(), require_token: false };
+            let mut stop = stop_rx.clone();
+            let stopped = async move {
+                let _ = stop.changed().await;
+            };
+            let routes = poem::Route::new().at("/metrics", scrape);
+            tokio::spawn(server::serve(metrics_listener, routes, limits, stopped, grace))
+        });
+        let routes = crate::routes::routes(self.state.clone());
         let result = server::serve(self.listener, routes, limits, shutdown, grace).await;
         let _ = stop_tx.send(true);
         let _ = listener.await;
+        if let Some(metrics_server) = metrics_server {
+            let _ = metrics_server.await;
+        }
         self.state.db.tenants.close();
         self.state.db.catalog.close().await;
         result

@@ -24,6 +24,25 @@ pub struct Settings {
     pub telemetry: TelemetrySettings,
     pub provisioning: ProvisioningSettings,
     pub storage: StorageSettings,
+    pub metrics: MetricsSettings,
+}
+
+/// Who may scrape `GET /metrics`.
+#[derive(Clone, Deserialize)]
+pub struct MetricsSettings {
+    /// On the API's port, `/metrics` answers only with `Authorization: Bearer <this>`;
+    /// empty: it answers 404 there.
+    pub bearer_token: String,
+    /// A separate `ip:port` serving `/metrics` without a token (e.g. `127.0.0.1:9464`, or a
+    /// private interface the scraper reaches); empty: no separate listener.
+    pub bind: String,
+}
+
+impl std::fmt::Debug for MetricsSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let token = if self.bearer_token.is_empty() { "" } else { "***" };
+        f.debug_struct("MetricsSettings").field("bearer_token", &token).field("bind", &self.bind).finish()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -286,6 +305,13 @@ impl Settings {
         }
         if self.auth.argon2_memory_kib < 8 || self.auth.argon2_iterations == 0 {
             return fail("auth.argon2_*", "memory must be at least 8 KiB and iterations at least 1");
+        }
+        let token = &self.metrics.bearer_token;
+        if !token.is_empty() && (token.len() < 16 || token.chars().any(|c| c.is_whitespace() || c.is_control())) {
+            return fail("metrics.bearer_token", "must be empty or at least 16 characters without spaces");
+        }
+        if !self.metrics.bind.is_empty() && self.metrics.bind.parse::<std::net::SocketAddr>().is_err() {
+            return fail("metrics.bind", "must be empty or an ip:port such as 127.0.0.1:9464");
         }
         Ok(())
     }

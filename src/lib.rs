@@ -15,6 +15,7 @@ pub mod db;
 pub mod demo;
 pub mod http;
 pub mod images;
+pub mod metrics;
 pub mod routes;
 pub mod studio;
 pub mod telemetry;

@@ -21,6 +21,7 @@ use crate::http::ApiError;
 use crate::http::rate_limit::RateLimiter;
 use crate::http::request_context::{ClientIp, RequestId};
 use crate::tenancy::model::Tenant;
+use crate::tenancy::own_studio::OwnStudio;
 use crate::tenancy::resolve::RequestTenant;
 
 /// Implements poem-openapi's extractor for a bearer-token identity: documented as the
@@ -97,6 +98,8 @@ pub struct TenantUser {
     pub family: Option<Uuid>,
     audit: AuditContext,
     pool: TenantPool,
+    /// The studio's own catalog entry, bound to this user's studio.
+    entry: OwnStudio,
 }
 
 impl TenantUser {
@@ -104,7 +107,8 @@ impl TenantUser {
     /// same services, rules and audit trail as a request, without a token.
     pub fn acting_as(user_id: Uuid, role: Role, tenant: Arc<Tenant>, pool: TenantPool) -> TenantUser {
         let audit = AuditContext { actor_id: Some(user_id), request_id: None, ip: None };
-        TenantUser { user_id, role, tenant, family: None, audit, pool }
+        let entry = OwnStudio::new(tenant.id, None);
+        TenantUser { user_id, role, tenant, family: None, audit, pool, entry }
     }
 
     /// A handle on this user's studio's schema, for reads (and for writes that bracket
@@ -119,6 +123,12 @@ impl TenantUser {
         let mut db = self.db().await?;
         db.begin().await?;
         Ok(db)
+    }
+
+    /// This user's studio's own entry in the catalog (name, currency, time zone), to change
+    /// inside a unit of work opened with [`begin`](TenantUser::begin).
+    pub fn own_studio(&self) -> OwnStudio {
+        self.entry.clone()
     }
 
     /// Who does what, from where, for the audit trail.
@@ -159,7 +169,9 @@ impl TenantUser {
                 return Err(ApiError::forbidden());
             }
         }
+        let entry = OwnStudio::new(tenant.id, req.data::<Arc<crate::app::AppState>>().map(|s| s.resolver.clone()));
         Ok(TenantUser {
+            entry,
             user_id: claims.sub,
             role,
             tenant,

@@ -156,6 +156,11 @@ impl TenantPool {
         self.pool.status().size
     }
 
+    /// Size, idle connections and waiting callers now (`/metrics`).
+    pub fn status(&self) -> deadpool::Status {
+        self.pool.status()
+    }
+
     pub fn close(&self) {
         self.pool.close();
     }

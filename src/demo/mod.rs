@@ -6,6 +6,7 @@ mod agenda;
 mod clients;
 mod orders;
 mod picture_days;
+mod settings;
 mod workshop;
 
 use std::sync::Arc;
@@ -78,6 +79,7 @@ async fn seed(admin: &TenantUser) -> Result<(), ApiError> {
     picture_days::seed(admin).await?;
     orders::seed(admin).await?;
     workshop::seed(admin).await?;
+    settings::seed(admin).await?;
     Ok(())
 }
 

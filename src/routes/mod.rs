@@ -16,6 +16,8 @@ pub use tags::ApiTags;
 
 use crate::app::AppState;
 use crate::http::{body_limit, request_context};
+use crate::metrics::endpoint::Scrape;
+use crate::metrics::http::{RecordRequests, RouteLabels};
 
 /// Every API of the product. The studio's business APIs are one nested group
 /// ([`crate::studio::Apis`]), so this tuple stays far from poem-openapi's 16-member limit.
@@ -88,12 +90,18 @@ pub fn document() -> String {
 pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
     let api = openapi();
     let document = document();
+    // Request metrics are labelled by the documented route templates, read from the same document.
+    let documented: serde_json::Value = serde_json::from_str(&document).expect("the document is JSON");
+    let paths = documented["paths"].as_object().into_iter().flat_map(|paths| paths.keys().map(String::as_str));
+    let route_labels = RouteLabels::new(paths.chain(["/docs", "/openapi.json", "/metrics"]));
     // poem-openapi's Swagger UI page embeds its own document; embed the served one instead.
     let docs_html = api.swagger_ui_html().replacen(&api.spec(), &document, 1);
     let spec = make_sync(move |_| {
         poem::Response::builder().content_type("application/json; charset=utf-8").body(document.clone())
     });
     let docs = make_sync(move |_| Html(docs_html.clone()));
+    let record_requests = RecordRequests { metrics: state.metrics.clone(), routes: Arc::new(route_labels) };
+    let scrape = Scrape { state: state.clone(), require_token: true };
     let server = &state.settings.server;
     let (body_limit, upload_limit) = (server.body_limit_bytes, server.upload_limit_bytes);
     let trust_forwarded_for = server.trust_forwarded_for;
@@ -101,6 +109,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
         .nest("/", api)
         .at("/docs", docs)
         .at("/openapi.json", spec)
+        .at("/metrics", scrape)
         .with(crate::tenancy::resolve::ResolveTenant(state.resolver.clone()))
         .with(body_limit::BodyLimit { json: body_limit, upload: upload_limit })
         .with(NormalizePath::new(TrailingSlash::Trim))
@@ -109,5 +118,6 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
         .data(state.guesses.clone())
         .data(state.images.clone())
         .data(state)
+        .with(record_requests)
         .with(request_context::RequestContext { trust_forwarded_for })
 }

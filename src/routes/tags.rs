@@ -33,4 +33,8 @@ pub enum ApiTags {
     Production,
     /// Finished products (productos terminados).
     Products,
+    /// The studio's configuration (configuración): settings, its details, backup.
+    Settings,
+    /// The studio's audit trail (auditoría).
+    Audit,
 }

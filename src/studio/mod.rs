@@ -28,6 +28,7 @@
 //! carries.
 
 pub mod agenda;
+pub mod audit_log;
 pub mod clients;
 pub mod contracts;
 pub mod inventory;
@@ -53,6 +54,8 @@ pub type Apis = (
     quotes::api::QuotesApi,
     production::api::ProductionApi,
     products::api::ProductsApi,
+    settings::api::SettingsApi,
+    audit_log::api::AuditApi,
 );
 
 /// The value of [`Apis`].
@@ -67,5 +70,7 @@ pub fn apis() -> Apis {
         quotes::api::QuotesApi,
         production::api::ProductionApi,
         products::api::ProductsApi,
+        settings::api::SettingsApi,
+        audit_log::api::AuditApi,
     )
 }

@@ -82,8 +82,14 @@ pub struct TenantChanges {
     pub timezone: Option<String>,
 }
 
+/// Applies `changes` to a tenant's row. `db` may be a catalog connection or the studio's own
+/// handle inside its unit of work (`tenancy::own_studio`): the statement is schema-qualified.
 #[tracing::instrument(skip_all)]
-pub async fn update(conn: &mut PgConnection, id: Uuid, changes: &TenantChanges) -> sqlx::Result<Option<Tenant>> {
+pub async fn update<'e>(
+    db: impl Executor<'e, Database = Postgres>,
+    id: Uuid,
+    changes: &TenantChanges,
+) -> sqlx::Result<Option<Tenant>> {
     sqlx::query_as(with_columns!(
         "UPDATE public.tenants t SET name = coalesce($2, t.name), plan = coalesce($3, t.plan), \
          country = coalesce($4, t.country), currency = coalesce($5, t.currency), \
@@ -97,7 +103,7 @@ pub async fn update(conn: &mut PgConnection, id: Uuid, changes: &TenantChanges) 
     .bind(&changes.country)
     .bind(&changes.currency)
     .bind(&changes.timezone)
-    .fetch_optional(&mut *conn)
+    .fetch_optional(db)
     .await
 }
 
@@ -120,7 +126,12 @@ pub async fn set_status(conn: &mut PgConnection, id: Uuid, status: TenantStatus)
 /// Tells every instance (including this one) to forget what it cached about tenants.
 /// Inside a transaction the notification is sent at commit, never for a rollback.
 pub async fn notify_changed(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<()> {
-    sqlx::query("SELECT pg_notify($1, $2)").bind(CHANGED_CHANNEL).bind(id.to_string()).execute(&mut *conn).await?;
+    notify_changed_on(conn, id).await
+}
+
+/// [`notify_changed`] on any executor (a studio's own handle, inside its unit of work).
+pub async fn notify_changed_on<'e>(db: impl Executor<'e, Database = Postgres>, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query("SELECT pg_notify($1, $2)").bind(CHANGED_CHANNEL).bind(id.to_string()).execute(db).await?;
     Ok(())
 }
 
@@ -161,4 +172,9 @@ pub async fn set_schema_version(conn: &mut PgConnection, id: Uuid, version: i32)
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// How many studios are in each status (`GET /metrics`).
+pub async fn count_by_status(db: &PgPool) -> sqlx::Result<Vec<(TenantStatus, i64)>> {
+    sqlx::query_as("SELECT status, count(*) FROM public.tenants GROUP BY status").fetch_all(db).await
 }

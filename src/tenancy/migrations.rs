@@ -5,6 +5,7 @@
 //! schema instead of racing. Tenants migrate concurrently up to a limit; one failing does not
 //! stop the others.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -33,6 +34,36 @@ pub const SHARED_HISTORY: &str = "refinery_schema_history";
 pub const TENANT_HISTORY: &str = "tenant_schema_history";
 /// First key of every advisory lock this module takes (the second is the schema's hash).
 const LOCK_NAMESPACE: i32 = 0x4653_4d47; // "FSMG"
+
+/// What the runner did in this process, for `/metrics`: migrations applied, and runs that
+/// failed (each failed run applied nothing: its schema's transaction rolled back).
+#[derive(Debug, Default)]
+pub struct RunCounts {
+    pub applied: AtomicU64,
+    pub failed: AtomicU64,
+}
+
+impl RunCounts {
+    const fn new() -> RunCounts {
+        RunCounts { applied: AtomicU64::new(0), failed: AtomicU64::new(0) }
+    }
+
+    fn record(
+        &self,
+        run: Result<refinery_core::Report, refinery_core::Error>,
+    ) -> Result<refinery_core::Report, refinery_core::Error> {
+        match &run {
+            Ok(report) => self.applied.fetch_add(report.applied_migrations().len() as u64, Ordering::Relaxed),
+            Err(_) => self.failed.fetch_add(1, Ordering::Relaxed),
+        };
+        run
+    }
+}
+
+/// Runs of the shared schema's migrations.
+pub static SHARED_RUNS: RunCounts = RunCounts::new();
+/// Runs of tenant schemas' migrations (`migrate tenants` and provisioning).
+pub static TENANT_RUNS: RunCounts = RunCounts::new();
 
 /// The shared-schema migrations built into this binary.
 pub fn shared_migrations() -> Vec<Migration> {
@@ -92,7 +123,8 @@ pub async fn migrate_shared(pool: &PgPool) -> Result<Vec<i32>, MigrateError> {
         .set_grouped(true)
         .set_migration_table_name(SHARED_HISTORY)
         .run_async(&mut MigrationConn(&mut tx))
-        .await?;
+        .await;
+    let report = SHARED_RUNS.record(report)?;
     tx.commit().await?;
     Ok(report.applied_migrations().iter().map(|m| m.version()).collect())
 }
@@ -137,7 +169,8 @@ pub async fn apply_tenant_migrations(
         .set_grouped(true)
         .set_migration_table_name(TENANT_HISTORY)
         .run_async(&mut MigrationConn(tx))
-        .await?;
+        .await;
+    let report = TENANT_RUNS.record(report)?;
     Ok(report.applied_migrations().iter().map(|m| m.version()).collect())
 }
 

@@ -8,6 +8,7 @@ pub mod listener;
 pub mod locale;
 pub mod migrations;
 pub mod model;
+pub mod own_studio;
 pub mod provision;
 pub mod resolve;
 pub mod slug;

@@ -65,3 +65,27 @@ impl Tenant {
         Utc::now().with_timezone(&self.tz()).date_naive()
     }
 }
+
+#[cfg(test)]
+impl Tenant {
+    /// A studio as the catalog would hold it, for unit tests.
+    pub fn example(country: &str, currency: &str) -> Tenant {
+        let now = Utc::now();
+        Tenant {
+            id: Uuid::nil(),
+            slug: "acme".to_owned(),
+            name: "Acme".to_owned(),
+            schema: SchemaName::parse("t_acme").expect("a valid schema name"),
+            status: TenantStatus::Active,
+            country: country.to_owned(),
+            currency: currency.to_owned(),
+            timezone: "America/Lima".to_owned(),
+            plan: "standard".to_owned(),
+            schema_version: 1,
+            created_at: now,
+            updated_at: now,
+            suspended_at: None,
+            deleted_at: None,
+        }
+    }
+}

@@ -112,6 +112,9 @@ pub struct TenantResolver {
     by_slug: Cache<String, Entry>,
     by_domain: Cache<String, Entry>,
     generation: AtomicU64,
+    /// Lookups answered from the cache, and lookups that went to the catalog (`/metrics`).
+    hits: AtomicU64,
+    misses: AtomicU64,
 }
 
 impl TenantResolver {
@@ -139,7 +142,14 @@ impl TenantResolver {
             by_slug: cache(),
             by_domain: cache(),
             generation: AtomicU64::new(0),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
+    }
+
+    /// Cache hits and misses since start.
+    pub fn cache_counts(&self) -> (u64, u64) {
+        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
     }
 
     /// Forgets everything cached (a tenant changed somewhere, or notifications may be lost).
@@ -158,10 +168,12 @@ impl TenantResolver {
         let generation = self.generation.load(Ordering::SeqCst);
         if let Some(entry) = cache.get(key).await {
             if entry.generation == generation {
+                self.hits.fetch_add(1, Ordering::Relaxed);
                 return Ok(entry.tenant);
             }
             cache.invalidate(key).await;
         }
+        self.misses.fetch_add(1, Ordering::Relaxed);
         if self.health.fail_fast() {
             return Err(ResolveError::Unavailable);
         }

@@ -42,6 +42,8 @@ pub fn test_settings(db_name: &str) -> Settings {
 /// A running app on its own database.
 pub struct TestApp {
     pub base_url: String,
+    /// The separate `/metrics` listener's base URL, when `metrics.bind` is set.
+    pub metrics_url: Option<String>,
     pub state: Arc<AppState>,
     pub db_name: String,
     pub http: reqwest::Client,
@@ -52,9 +54,16 @@ pub struct TestApp {
 
 /// A fresh database, migrated, and an app on it.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_configured(|_| {}).await
+}
+
+/// Like [`spawn_app`], with the settings adjusted first.
+pub async fn spawn_app_configured(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let db_name = format!("fs_test_{}", uuid::Uuid::new_v4().simple());
     Database::create_database_if_missing(&server_url("postgres"), &db_name).await.expect("create the test database");
-    let mut app = spawn_app_with(test_settings(&db_name)).await;
+    let mut settings = test_settings(&db_name);
+    adjust(&mut settings);
+    let mut app = spawn_app_with(settings).await;
     migrations::migrate_shared(&app.state.db.catalog).await.expect("shared migrations");
     app.owns_database = true;
     app
@@ -73,12 +82,14 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
     let state = AppState::new(settings, database);
     let app = App::bind(state.clone()).await.expect("bind");
     let base_url = format!("http://{}", app.addr());
+    let metrics_url = app.metrics_addr().map(|addr| format!("http://{addr}"));
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run(async move {
         let _ = rx.await;
     }));
     TestApp {
         base_url,
+        metrics_url,
         state,
         db_name,
         http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),

@@ -44,8 +44,9 @@ impl ContractsApi {
         Ok(paging.answer(service::list(&user, &filter, paging.window()).await?))
     }
 
-    /// Active contracts ending within `days` (1–365, default 30) of today in the studio's
-    /// time zone, soonest first.
+    /// Active contracts ending within `days` (1–365; default: the studio's
+    /// `contract_expiry_days` setting, 30 unless changed) of today in the studio's time zone,
+    /// soonest first.
     #[oai(path = "/expiring", method = "get")]
     async fn expiring(
         &self,

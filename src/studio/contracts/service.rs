@@ -13,7 +13,7 @@ use crate::http::{ApiError, ApiResult};
 use crate::studio::clients::model::ClientKind;
 use crate::studio::contracts::model::{Contract, ContractFilter, ContractInput, ContractStatus, ValidContract};
 use crate::studio::contracts::repo::{self, ListFilter};
-use crate::studio::numbering;
+use crate::studio::{numbering, settings};
 
 fn not_found() -> ApiError {
     ApiError::not_found("contract")
@@ -48,15 +48,20 @@ pub async fn list(user: &TenantUser, filter: &ContractFilter, window: Window) ->
     Ok((count, contracts.into_iter().map(|c| c.as_of(today)).collect()))
 }
 
-/// Active contracts ending within `days` (1–365) from today, soonest first.
+/// Active contracts ending within `days` (1–365; by default the studio's
+/// `contract_expiry_days` setting) from today, soonest first.
 pub async fn expiring(user: &TenantUser, days: Option<i64>, window: Window) -> ApiResult<(i64, Vec<Contract>)> {
-    let days = days.unwrap_or(30);
+    let mut db = user.db().await?;
+    let days = match days {
+        Some(days) => days,
+        None => settings::load(&mut db, &user.tenant).await?.contract_expiry_days.into(),
+    };
     if !(1..=365).contains(&days) {
         return Err(ApiError::invalid("days", "must be between 1 and 365"));
     }
     let today = user.tenant.today();
     let until = today + Days::new(days as u64);
-    Ok(repo::ending_between(&mut user.db().await?, today, until, window).await?)
+    Ok(repo::ending_between(&mut db, today, until, window).await?)
 }
 
 pub async fn get(user: &TenantUser, id: Uuid) -> ApiResult<Contract> {

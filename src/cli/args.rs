@@ -131,8 +131,16 @@ pub enum TenantsCommand {
         #[arg(long, value_name = "SLUG")]
         confirm: Option<String>,
     },
-    /// Remove provisionings that died half-way.
-    Repair,
+    /// Remove provisionings that died half-way, and list studio schemas that no studio owns
+    /// (left by a manual restore); drop those only with --drop-orphans --confirm.
+    Repair {
+        /// Also drop the orphan schemas, with every row in them.
+        #[arg(long)]
+        drop_orphans: bool,
+        /// Confirms --drop-orphans.
+        #[arg(long, requires = "drop_orphans")]
+        confirm: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

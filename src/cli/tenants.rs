@@ -75,13 +75,28 @@ pub(super) async fn run(command: TenantsCommand, settings: &Settings, database: 
             println!("deleted {slug}: schema {} dropped", tenant.schema);
             Ok(ExitCode::SUCCESS)
         }
-        TenantsCommand::Repair => {
+        TenantsCommand::Repair { drop_orphans, confirm } => {
+            if drop_orphans && !confirm {
+                return Err(CliError::Usage(
+                    "--drop-orphans drops every orphan schema with its data; add --confirm".to_owned(),
+                ));
+            }
             let cleaned = provision::repair(pool).await?;
-            println!(
-                "cleaned {} half-provisioned tenant(s){}",
-                cleaned.len(),
-                if cleaned.is_empty() { String::new() } else { format!(": {}", cleaned.join(", ")) }
-            );
+            let list =
+                |names: &[String]| if names.is_empty() { String::new() } else { format!(": {}", names.join(", ")) };
+            println!("cleaned {} half-provisioned studio(s){}", cleaned.len(), list(&cleaned));
+            if drop_orphans {
+                let dropped = provision::drop_orphans(pool).await?;
+                println!("dropped {} orphan schema(s){}", dropped.len(), list(&dropped));
+            } else {
+                let orphans = provision::orphan_schemas(pool).await?;
+                println!("{} orphan schema(s) no studio owns{}", orphans.len(), list(&orphans));
+                if !orphans.is_empty() {
+                    println!(
+                        "restore them as studios, or drop them: fotostudio tenants repair --drop-orphans --confirm"
+                    );
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

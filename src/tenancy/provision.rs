@@ -165,6 +165,18 @@ pub async fn provision(
             .await?;
     let tenant_id = match existing {
         None => {
+            // A schema of that name with no studio in the catalog: left by a manual restore
+            // or a purge that did not finish. Its data is not ours to overwrite or drop.
+            if schema_exists(&mut tx, &schema).await? {
+                return Err(ApiError::ConflictWith {
+                    code: "schema_exists",
+                    detail: format!(
+                        "schema {} already exists without a studio in the catalog; see `fotostudio tenants repair`",
+                        schema.as_str()
+                    ),
+                    context: serde_json::json!({"schema": schema.as_str()}),
+                });
+            }
             let id = Uuid::now_v7();
             sqlx::query(
                 "INSERT INTO public.tenants (id, slug, name, schema_name, status, country, currency, timezone) \
@@ -229,6 +241,49 @@ pub async fn provision(
     tx.commit().await?;
     tracing::info!(tenant.slug = %tenant.slug, "provisioned {}", tenant.slug);
     Ok((tenant, ProvisionTimings { schema_and_migrations, total: started.elapsed() }))
+}
+
+async fn schema_exists(conn: &mut sqlx::PgConnection, schema: &crate::db::SchemaName) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)")
+        .bind(schema.as_str())
+        .fetch_one(conn)
+        .await
+}
+
+/// Studio schemas (`t_...`) that no studio of the catalog owns: left by a manual restore, or
+/// by a purge that died between its steps.
+pub async fn orphan_schemas(pool: &PgPool) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT n.nspname::text FROM pg_namespace n \
+         WHERE n.nspname LIKE 't\\_%' AND NOT EXISTS (SELECT 1 FROM public.tenants t WHERE t.schema_name = n.nspname) \
+         ORDER BY 1",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Drops orphan schemas, each under its advisory lock and only if it is still an orphan.
+/// Returns the schemas dropped.
+pub async fn drop_orphans(pool: &PgPool) -> Result<Vec<String>, sqlx::Error> {
+    let mut dropped = Vec::new();
+    for name in orphan_schemas(pool).await? {
+        let Some(schema) = crate::db::SchemaName::parse(&name) else { continue };
+        let mut conn = pool.acquire().await?;
+        let Some(mut tx) = migrations::try_begin_schema_transaction(&mut conn, &schema).await? else {
+            continue; // being provisioned right now
+        };
+        let owned: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM public.tenants WHERE schema_name = $1)")
+            .bind(schema.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+        if owned {
+            continue;
+        }
+        sqlx::raw_sql(AssertSqlSafe(format!("DROP SCHEMA {} CASCADE", schema.quoted()))).execute(&mut *tx).await?;
+        tx.commit().await?;
+        dropped.push(name);
+    }
+    Ok(dropped)
 }
 
 /// Removes what provisionings that died left behind: rows still `provisioning` whose lock is

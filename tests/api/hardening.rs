@@ -4,5 +4,6 @@
 
 mod connections;
 mod database;
+mod orphans;
 mod requests;
 mod throttling;

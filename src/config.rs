@@ -72,6 +72,10 @@ pub struct ServerSettings {
     pub max_request_head_bytes: usize,
     /// Connections served at once; 0 = as many as the open-files limit allows (at most 10000).
     pub max_connections: usize,
+    /// Origins (`http://localhost:5173`) allowed to call any studio from a browser, beside
+    /// each studio's own addresses: for development.
+    #[serde(default)]
+    pub cors_allowed_origins: Vec<String>,
 }
 
 /// A setting that takes one of a few words: the word, or a message listing every choice.

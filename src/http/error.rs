@@ -281,6 +281,16 @@ impl ApiResponse for ApiError {
 /// [`ApiError`]s as they are, and poem's / poem-openapi's parse errors with a stable code,
 /// so malformed JSON, bad UUIDs, wrong types and oversized bodies are all clear 4xx answers.
 pub async fn render_any_error(err: poem::Error) -> Response {
+    // The route the error came from stays known to whoever sees the response (metrics).
+    let route = err.data::<poem::PathPattern>().cloned();
+    let mut response = render(err);
+    if let Some(route) = route {
+        response.set_data(route);
+    }
+    response
+}
+
+fn render(err: poem::Error) -> Response {
     if let Some(api) = err.downcast_ref::<ApiError>() {
         return api.as_response();
     }

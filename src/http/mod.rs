@@ -13,6 +13,7 @@ pub mod pagination;
 pub mod rate_limit;
 pub mod request_context;
 pub mod responses;
+pub mod security_headers;
 pub mod server;
 
 pub use error::{ApiError, ApiResult, FieldError, Problem};

@@ -7,17 +7,20 @@ pub mod tags;
 use std::sync::Arc;
 
 use poem::endpoint::make_sync;
+use poem::http::{HeaderValue, header};
 use poem::middleware::{NormalizePath, TrailingSlash};
 use poem::web::Html;
-use poem::{EndpointExt, Route};
+use poem::{EndpointExt, IntoResponse, Route};
 use poem_openapi::OpenApiService;
 
 pub use tags::ApiTags;
 
 use crate::app::AppState;
+use crate::http::security_headers::{self, SecurityHeaders};
 use crate::http::{body_limit, request_context};
 use crate::metrics::endpoint::Scrape;
 use crate::metrics::http::{RecordRequests, RouteLabels};
+use crate::tenancy::cors::Cors;
 
 /// Every API of the product. The studio's business APIs are one nested group
 /// ([`crate::studio::Apis`]), so this tuple stays far from poem-openapi's 16-member limit.
@@ -99,7 +102,14 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
     let spec = make_sync(move |_| {
         poem::Response::builder().content_type("application/json; charset=utf-8").body(document.clone())
     });
-    let docs = make_sync(move |_| Html(docs_html.clone()));
+    let docs_policy = security_headers::docs_policy(&security_headers::inline_script_hashes(&docs_html));
+    let docs = make_sync(move |_| {
+        let mut page = Html(docs_html.clone()).into_response();
+        if let Ok(policy) = HeaderValue::from_str(&docs_policy) {
+            page.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+        page
+    });
     let record_requests = RecordRequests { metrics: state.metrics.clone(), routes: Arc::new(route_labels) };
     let scrape = Scrape { state: state.clone(), require_token: true };
     let server = &state.settings.server;
@@ -110,6 +120,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
         .at("/docs", docs)
         .at("/openapi.json", spec)
         .at("/metrics", scrape)
+        .with(Cors { resolver: state.resolver.clone(), allowed_origins: server.cors_allowed_origins.clone().into() })
         .with(crate::tenancy::resolve::ResolveTenant(state.resolver.clone()))
         .with(body_limit::BodyLimit { json: body_limit, upload: upload_limit })
         .with(NormalizePath::new(TrailingSlash::Trim))
@@ -118,6 +129,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
         .data(state.guesses.clone())
         .data(state.images.clone())
         .data(state)
+        .with(SecurityHeaders)
         .with(record_requests)
         .with(request_context::RequestContext { trust_forwarded_for })
 }

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod catalog;
+pub mod cors;
 pub mod domains;
 pub mod listener;
 pub mod locale;

@@ -3,6 +3,7 @@
 //! killed under load, orphan schemas, cross-origin calls.
 
 mod connections;
+mod cors;
 mod database;
 mod orphans;
 mod requests;

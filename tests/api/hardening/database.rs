@@ -92,6 +92,7 @@ async fn a_killed_database_answers_503_at_once_and_the_first_requests_after_it_r
     let settled = &down[down.len() / 4..];
     assert!(settled.iter().all(|(status, code, _)| *status == 503 && code == "service_unavailable"), "{settled:?}");
     let slowest = down.iter().map(|(_, _, took)| *took).max().unwrap();
+    eprintln!("database down: {} answers in 1 s from 8 clients, the slowest in {slowest:?}", down.len());
     assert!(slowest < Duration::from_millis(500), "every 503 within 500 ms; the slowest took {slowest:?}");
     let reply = list().await;
     assert!(reply.headers.contains_key("retry-after"), "503 says when to retry");
@@ -102,4 +103,5 @@ async fn a_killed_database_answers_503_at_once_and_the_first_requests_after_it_r
     let back: Vec<_> = load(Duration::from_secs(1)).await.into_iter().flatten().collect();
     assert!(back.iter().all(|(status, _, _)| *status == 200), "after the database returned: {back:?}");
     assert!(back.len() > 8, "the load ran: {} requests", back.len());
+    eprintln!("database back: {} answers in 1 s, all 200", back.len());
 }

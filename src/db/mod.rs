@@ -1,6 +1,7 @@
 //! Database access: the catalog pool (shared schema), the tenant pool and its scoped handle,
 //! refinery's driver over sqlx, and the private PostgreSQL cluster used when no URL is set.
 
+pub mod affinity_pool;
 pub mod health;
 pub mod list;
 pub mod local_pg;

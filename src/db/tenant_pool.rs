@@ -2,21 +2,22 @@
 //!
 //! It is a separate pool from the catalog's because each connection carries state we must
 //! track: in `session` mode, the search_path it was last set to, so the `SET` is skipped when
-//! the next request is for the same studio; and whether its last unit of work ended cleanly.
-//! A connection whose work did not end cleanly (an error, a cancelled request, an open
-//! transaction) is rolled back or pinged before reuse, and dropped if that fails: it never
-//! reaches the next request in an unknown state. sqlx's own pool would ping every connection
-//! on release, a round trip per request that this pool spends only when something went wrong.
+//! the next request is for the same studio — and the pool prefers to hand a request a
+//! connection already on its studio (`affinity_pool`), which spares PostgreSQL the re-planning
+//! a switch costs; and whether its last unit of work ended cleanly. A connection whose work
+//! did not end cleanly (an error, a cancelled request, an open transaction) is rolled back or
+//! pinged before reuse, and dropped if that fails: it never reaches the next request in an
+//! unknown state. A pool that pinged every connection on release would spend a round trip per
+//! request that this one spends only when something went wrong.
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use deadpool::managed::{self, Metrics, RecycleError, RecycleResult};
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{AssertSqlSafe, Connection, Executor};
 
-use std::sync::Arc;
-
 use crate::config::SearchPathMode;
+use crate::db::affinity_pool::{AffinityPool, Counters, Manage, PoolStatus, Pooled};
 use crate::db::health::{DbHealth, is_connection_failure};
 use crate::db::schema_name::SchemaName;
 use crate::db::tenant_db::TenantDb;
@@ -38,15 +39,16 @@ pub struct PooledConn {
 /// Idle longer than this, a connection is pinged before reuse.
 const IDLE_CHECK_AFTER: Duration = Duration::from_secs(30);
 
+/// How tenant connections are opened and judged.
 pub struct PgManager {
     options: PgConnectOptions,
     max_lifetime: Duration,
     health: Arc<DbHealth>,
 }
 
-impl managed::Manager for PgManager {
-    type Type = PooledConn;
-    type Error = sqlx::Error;
+impl Manage for PgManager {
+    type Conn = PooledConn;
+    type Key = SchemaName;
 
     async fn create(&self) -> Result<PooledConn, sqlx::Error> {
         let epoch = self.health.epoch();
@@ -64,29 +66,21 @@ impl managed::Manager for PgManager {
         }
     }
 
-    async fn recycle(&self, pc: &mut PooledConn, metrics: &Metrics) -> RecycleResult<sqlx::Error> {
+    fn key_of(&self, conn: &PooledConn) -> Option<SchemaName> {
+        conn.session_path.clone()
+    }
+
+    fn reusable(&self, conn: &PooledConn, created: Instant) -> bool {
         // Every tenant schema a backend touches grows its relation cache: bound its lifetime.
-        if metrics.age() > self.max_lifetime {
-            return Err(RecycleError::message("connection reached its maximum lifetime"));
-        }
-        if pc.epoch < self.health.epoch() {
-            return Err(RecycleError::message("opened before the last connection failure"));
-        }
-        // A connection idle for a while may have been cut (a database restart, a proxy's
-        // idle timeout): prove it before handing it out. Busy connections skip the round trip.
-        if metrics.last_used() > IDLE_CHECK_AFTER {
-            pc.unclean = true;
-        }
-        // Normally done already when the handle was dropped (see `clean_up`); this catches a
-        // drop that happened outside the runtime.
-        reset(pc).await.map_err(RecycleError::Backend)
+        // A connection opened before the last connection failure is presumed dead.
+        created.elapsed() <= self.max_lifetime && conn.epoch >= self.health.epoch()
     }
 }
 
 /// Hands out [`TenantDb`] handles: connections whose search_path is one tenant's schema.
 #[derive(Clone)]
 pub struct TenantPool {
-    pool: managed::Pool<PgManager>,
+    pool: AffinityPool<PgManager>,
     mode: SearchPathMode,
 }
 
@@ -116,14 +110,7 @@ impl TenantPool {
         mode: SearchPathMode,
         health: Arc<DbHealth>,
     ) -> TenantPool {
-        let pool = managed::Pool::builder(PgManager { options, max_lifetime, health })
-            .max_size(max_size)
-            .wait_timeout(Some(acquire_timeout))
-            .create_timeout(Some(acquire_timeout))
-            .recycle_timeout(Some(acquire_timeout))
-            .runtime(deadpool::Runtime::Tokio1)
-            .build()
-            .expect("a pool with a runtime and timeouts always builds");
+        let pool = AffinityPool::new(PgManager { options, max_lifetime, health }, max_size, acquire_timeout);
         TenantPool { pool, mode }
     }
 
@@ -133,7 +120,7 @@ impl TenantPool {
         if self.pool.manager().health.fail_fast() {
             return Err(sqlx::Error::PoolTimedOut);
         }
-        let mut obj = self.pool.get().await.map_err(pool_error)?;
+        let mut obj = self.checked_out(schema).await?;
         let in_transaction = match self.mode {
             SearchPathMode::Session => {
                 if obj.session_path.as_ref() != Some(schema) {
@@ -151,14 +138,44 @@ impl TenantPool {
         Ok(TenantDb::new(obj, self.mode, in_transaction))
     }
 
+    /// A connection proven usable: one idle for a while (a database restart or a proxy's
+    /// idle timeout may have cut it) or left unclean is pinged or rolled back first, and
+    /// replaced if that fails.
+    async fn checked_out(&self, schema: &SchemaName) -> Result<PooledObject, sqlx::Error> {
+        let mut attempts = 0;
+        loop {
+            let mut obj = self.pool.acquire(schema).await?;
+            if obj.idle_for() > IDLE_CHECK_AFTER {
+                obj.unclean = true;
+            }
+            match reset(&mut obj).await {
+                Ok(()) => return Ok(obj),
+                Err(e) if attempts < 3 => {
+                    tracing::warn!(error = %e, "replacing a tenant connection that failed its check");
+                    attempts += 1;
+                    obj.detach();
+                }
+                Err(e) => {
+                    obj.detach();
+                    return Err(e);
+                }
+            }
+        }
+    }
+
     /// Connections open now (busy or idle), for readiness and metrics.
     pub fn size(&self) -> usize {
         self.pool.status().size
     }
 
     /// Size, idle connections and waiting callers now (`/metrics`).
-    pub fn status(&self) -> deadpool::Status {
+    pub fn status(&self) -> PoolStatus {
         self.pool.status()
+    }
+
+    /// How acquires went: hits on the studio's own connection, switches, opened, waits.
+    pub fn counters(&self) -> &Counters {
+        self.pool.counters()
     }
 
     pub fn close(&self) {
@@ -166,20 +183,7 @@ impl TenantPool {
     }
 }
 
-/// The pool's own failures in sqlx's terms, so every database failure reaches the HTTP layer
-/// as one error type (and is answered there, in one place).
-fn pool_error(err: managed::PoolError<sqlx::Error>) -> sqlx::Error {
-    match err {
-        managed::PoolError::Backend(e) => e,
-        managed::PoolError::Closed => sqlx::Error::PoolClosed,
-        other => {
-            tracing::warn!(error = %other, "no tenant database connection available");
-            sqlx::Error::PoolTimedOut
-        }
-    }
-}
-
-pub(crate) type PooledObject = managed::Object<PgManager>;
+pub(crate) type PooledObject = Pooled<PgManager>;
 
 /// Brings a connection whose unit of work did not end cleanly back to a clean state
 /// (rolling back, or draining a cancelled statement); a connection that cannot be cleaned is
@@ -187,16 +191,15 @@ pub(crate) type PooledObject = managed::Object<PgManager>;
 pub(crate) async fn clean_up(mut obj: PooledObject) {
     if let Err(e) = reset(&mut obj).await {
         tracing::warn!(error = %e, "dropping a tenant connection that could not be cleaned");
-        if is_connection_failure(&e)
-            && let Some(pool) = managed::Object::pool(&obj)
-        {
+        if is_connection_failure(&e) {
             // The server may have restarted or failed over: its other connections are then
             // dead too. Start a new epoch and drop the idle ones now rather than fail a
             // request on each; opening the next one tells whether the server is down.
+            let pool = obj.pool();
             pool.manager().health.connection_lost();
-            pool.retain(|_, _| false);
+            pool.drop_idle();
         }
-        drop(managed::Object::take(obj));
+        obj.detach();
     }
 }
 

@@ -28,7 +28,10 @@ impl AgendaApi {
     /// (`2026-04-04`): an appointment is listed if it touches any of them. `resource`
     /// matches regardless of case; `search` matches the title.
     #[oai(path = "/", method = "get")]
-    #[expect(clippy::too_many_arguments, reason = "one argument per documented query parameter: ten filters, the page and its size")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one argument per documented query parameter: ten filters, the page and its size"
+    )]
     async fn list(
         &self,
         user: TenantUser,

@@ -28,7 +28,10 @@ impl OrdersApi {
     /// `contract_id`, `assigned_to`, and `from`/`to` on the order date (inclusive); `search`
     /// matches number, client name and notes.
     #[oai(path = "/", method = "get")]
-    #[expect(clippy::too_many_arguments, reason = "poem-openapi documents each query parameter from its own argument: eight filters and the page")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "poem-openapi documents each query parameter from its own argument: eight filters and the page"
+    )]
     async fn list(
         &self,
         user: TenantUser,

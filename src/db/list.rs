@@ -5,8 +5,17 @@
 //! bound as a parameter — never spliced into the text — so each combination of filters is
 //! always the same SQL text: the connection's statement cache keeps one prepared statement
 //! (and PostgreSQL one plan) per combination, instead of a `$1 IS NULL OR ...` statement that
-//! can only be planned for the general case. The total rides along with the page as a window
-//! count, so a page costs one round trip.
+//! can only be planned for the general case. The total rides along with the page, so a page
+//! costs one round trip: as a window count by default, or — for a list that names
+//! [`count_from`](ListQuery::count_from) — as a count over its base table alone.
+//!
+//! A window count makes PostgreSQL build every matching row, joins and all, before it keeps
+//! the page: fine for a few thousand rows, 100 ms for a page of 20 of 44,000 orders. Counted
+//! apart, the page walks an index in the list's order and stops after `limit` rows, and the
+//! count reads the base table's index only (about 3 ms for those 44,000).
+//!
+//! A text search is the exception to "one prepared statement per combination": it is planned
+//! for its needle each time (see [`ListQuery::contains`]).
 
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::{Arguments, AssertSqlSafe, Encode, Executor, FromRow, Postgres, Row, Type};
@@ -22,17 +31,39 @@ pub struct Window {
 pub struct ListQuery {
     select: &'static str,
     order_by: &'static str,
+    /// Where the total is counted when not as a window count: see [`ListQuery::count_from`].
+    count_from: Option<&'static str>,
     conditions: String,
     args: PgArguments,
     /// The first value that could not be encoded; reported when the query runs.
     bad_value: Option<sqlx::error::BoxDynError>,
+    /// Whether the statement is planned for its values each time instead of kept prepared.
+    plan_per_value: bool,
 }
 
 impl ListQuery {
     /// `select` is everything up to the WHERE clause (`SELECT cols FROM clients`); `order_by`
     /// must end in a unique column so pages never overlap (`lower(name), id`).
     pub fn new(select: &'static str, order_by: &'static str) -> ListQuery {
-        ListQuery { select, order_by, conditions: String::new(), args: PgArguments::default(), bad_value: None }
+        ListQuery {
+            select,
+            order_by,
+            count_from: None,
+            conditions: String::new(),
+            args: PgArguments::default(),
+            bad_value: None,
+            plan_per_value: false,
+        }
+    }
+
+    /// Counts the total over `from` (`"orders o"`) with the list's filters, in a subquery
+    /// beside the page, rather than as a window count over the whole select. For a list
+    /// whose filters name only columns of `from` and whose joins never drop nor repeat a row
+    /// (left joins, or inner joins on a non-null foreign key): then the count is the same,
+    /// and neither the count nor the page builds rows that are not shown.
+    pub fn count_from(&mut self, from: &'static str) -> &mut Self {
+        self.count_from = Some(from);
+        self
     }
 
     /// Adds `condition` when `value` is present, with the value as its parameter.
@@ -50,9 +81,17 @@ impl ListQuery {
     /// Adds "`text` contains `needle`", case-insensitively, when a non-blank needle is given.
     /// `text` is a lower-cased SQL expression, ideally the one a trigram index covers; `%`,
     /// `_` and `\` in the needle match themselves.
+    ///
+    /// A list with a search is planned for its needle each time rather than kept as a
+    /// prepared statement: how many rows hold a word varies by orders of magnitude (a common
+    /// surname is in a tenth of a studio's orders, a name in a handful), and after five runs
+    /// PostgreSQL keeps one generic plan that fits neither — with the count beside the page,
+    /// 11 ms instead of 4 for a surname in 4,500 of 50,000 orders. It costs a round trip
+    /// and a plan (a fraction of a millisecond) per search.
     pub fn contains(&mut self, text: &'static str, needle: Option<&str>) -> &mut Self {
         if let Some(needle) = needle.map(str::trim).filter(|n| !n.is_empty()) {
             self.push(&[text, " LIKE "], format!("%{}%", escape_like(&needle.to_lowercase())));
+            self.plan_per_value = true;
         }
         self
     }
@@ -70,11 +109,15 @@ impl ListQuery {
         self.conditions.push_str(&self.args.len().to_string());
     }
 
-    /// The list SQL: the rows of one window with the total as a window count.
+    /// The list SQL: the rows of one window with the total beside each.
     fn list_sql(&self) -> String {
         let n = self.args.len();
+        let total = match self.count_from {
+            Some(_) => format!("({})", self.count_sql()),
+            None => "count(*) OVER ()".to_owned(),
+        };
         format!(
-            "SELECT listed.*, count(*) OVER () AS list_total FROM ({}{}) AS listed ORDER BY {} LIMIT ${} OFFSET ${}",
+            "SELECT listed.*, {total} AS list_total FROM ({}{}) AS listed ORDER BY {} LIMIT ${} OFFSET ${}",
             self.select,
             self.conditions,
             self.order_by,
@@ -84,7 +127,10 @@ impl ListQuery {
     }
 
     fn count_sql(&self) -> String {
-        format!("SELECT count(*) FROM ({}{}) AS listed", self.select, self.conditions)
+        match self.count_from {
+            Some(from) => format!("SELECT count(*) FROM {from}{}", self.conditions),
+            None => format!("SELECT count(*) FROM ({}{}) AS listed", self.select, self.conditions),
+        }
     }
 
     /// One window of rows in the list's order, and how many rows match in all.
@@ -101,12 +147,19 @@ impl ListQuery {
         args.add(window.offset).map_err(sqlx::Error::Encode)?;
         // Safe to assert: the text is made only of the caller's `&'static str` fragments and
         // parameter numbers; every value is bound.
-        let rows = sqlx::query_with(AssertSqlSafe(self.list_sql()), args).fetch_all(&mut *db).await?;
+        let keep_prepared = !self.plan_per_value;
+        let rows = sqlx::query_with(AssertSqlSafe(self.list_sql()), args)
+            .persistent(keep_prepared)
+            .fetch_all(&mut *db)
+            .await?;
         let total = match rows.first() {
             Some(row) => row.try_get::<i64, _>("list_total")?,
             // Past the last page the window count has no row to ride on: count on its own.
             None if window.offset > 0 => {
-                sqlx::query_scalar_with(AssertSqlSafe(self.count_sql()), self.args).fetch_one(&mut *db).await?
+                sqlx::query_scalar_with(AssertSqlSafe(self.count_sql()), self.args)
+                    .persistent(keep_prepared)
+                    .fetch_one(&mut *db)
+                    .await?
             }
             None => 0,
         };
@@ -147,6 +200,28 @@ mod tests {
         assert!(build(Some("school"), Some("ana")).contains("WHERE kind = $1 AND lower(name) LIKE $2"));
         assert!(build(None, Some("ana")).contains("WHERE lower(name) LIKE $1) AS listed"));
         assert_eq!(build(None, Some("   ")), build(None, None), "a blank search is no filter");
+    }
+
+    #[test]
+    fn only_a_list_with_a_search_is_planned_for_its_values() {
+        let mut list = ListQuery::new("SELECT * FROM clients", "lower(name), id");
+        list.filter("kind = ", Some("school")).contains("lower(name)", Some("  "));
+        assert!(!list.plan_per_value, "filters and a blank search keep the prepared statement");
+        list.contains("lower(name)", Some("quispe"));
+        assert!(list.plan_per_value);
+    }
+
+    #[test]
+    fn a_list_counted_from_its_base_table_counts_there_with_the_same_filters() {
+        let mut list = ListQuery::new("SELECT o.*, c.name FROM orders o JOIN clients c ON c.id = o.client_id", "id");
+        list.count_from("orders o").filter("o.status = ", Some("pending")).contains("o.search_text", Some("ana"));
+        assert_eq!(
+            list.list_sql(),
+            "SELECT listed.*, (SELECT count(*) FROM orders o WHERE o.status = $1 AND o.search_text LIKE $2) \
+             AS list_total FROM (SELECT o.*, c.name FROM orders o JOIN clients c ON c.id = o.client_id \
+             WHERE o.status = $1 AND o.search_text LIKE $2) AS listed ORDER BY id LIMIT $3 OFFSET $4"
+        );
+        assert_eq!(list.count_sql(), "SELECT count(*) FROM orders o WHERE o.status = $1 AND o.search_text LIKE $2");
     }
 
     #[test]

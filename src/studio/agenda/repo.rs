@@ -54,6 +54,11 @@ pub struct ListFilter<'a> {
     pub ends_after: Option<DateTime<Utc>>,
     /// Keeps appointments that start before this instant.
     pub starts_before: Option<DateTime<Utc>>,
+    /// Keeps appointments that start after this instant. Set to `ends_after` less the longest
+    /// an appointment lasts (`appointments_span_check`), it drops nothing `ends_after` keeps,
+    /// but it bounds `appointments_starts_idx` to the window on both sides: without it a
+    /// week's calendar reads every appointment the studio ever had.
+    pub starts_after: Option<DateTime<Utc>>,
     pub search: Option<&'a str>,
 }
 
@@ -71,6 +76,7 @@ pub async fn list(db: &mut TenantDb, filter: ListFilter<'_>, window: Window) -> 
         .filter("a.order_id = ", filter.order)
         .filter("a.ends_at > ", filter.ends_after)
         .filter("a.starts_at < ", filter.starts_before)
+        .filter("a.starts_at > ", filter.starts_after)
         .contains("lower(a.title)", filter.search);
     list.fetch(db, window).await
 }

@@ -14,7 +14,7 @@ use crate::http::fields::Checks;
 use crate::http::{ApiError, ApiResult};
 use crate::studio::agenda::days::{LocalDays, MAX_CALENDAR_DAYS};
 use crate::studio::agenda::model::{
-    Appointment, AppointmentFilter, AppointmentInput, AppointmentStatus, ValidAppointment, check_outcome,
+    Appointment, AppointmentFilter, AppointmentInput, AppointmentStatus, MAX_LENGTH, ValidAppointment, check_outcome,
 };
 use crate::studio::agenda::repo::{self, Holder, ListFilter};
 
@@ -130,6 +130,7 @@ pub async fn list(user: &TenantUser, filter: &AppointmentFilter, window: Window)
         order: filter.order,
         ends_after: days.starts,
         starts_before: days.ends,
+        starts_after: days.starts.map(|starts| starts - MAX_LENGTH),
         search: filter.search.as_deref(),
         ..ListFilter::default()
     };
@@ -153,6 +154,7 @@ pub async fn calendar(
         status_not: Some(AppointmentStatus::Cancelled),
         ends_after: days.starts,
         starts_before: days.ends,
+        starts_after: days.starts.map(|starts| starts - MAX_LENGTH),
         ..ListFilter::default()
     };
     let window = Window { limit: CALENDAR_LIMIT, offset: 0 };

@@ -77,6 +77,25 @@ async fn the_calendar_keeps_one_staff_member_or_resource_and_leaves_cancelled_ap
 }
 
 #[tokio::test]
+async fn an_appointment_begun_the_day_before_shows_on_every_day_it_reaches_and_no_other() {
+    let app = spawn_app().await;
+    let s = app.studio("acme").await;
+    // The longest an appointment may last, starting the morning before the day asked for.
+    book(&app, &s, booking("Cobertura de 24 horas", "2030-06-02T10:00:00-05:00", "2030-06-03T10:00:00-05:00")).await;
+    book(&app, &s, booking("Hasta medianoche", "2030-06-02T22:00:00-05:00", "2030-06-03T00:00:00-05:00")).await;
+    book(&app, &s, booking("Mañana", "2030-06-03T09:00:00-05:00", "2030-06-03T09:30:00-05:00")).await;
+    let titles = |listed: &serde_json::Value| -> Vec<String> {
+        listed.as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap().to_owned()).collect()
+    };
+    let monday = read(&app, &s, "/api/appointments/calendar?from=2030-06-03&to=2030-06-03").await;
+    assert_eq!(titles(&monday["appointments"]), ["Cobertura de 24 horas", "Mañana"], "one ending at midnight is not");
+    let listed = read(&app, &s, "/api/appointments?from=2030-06-03&to=2030-06-03").await;
+    assert_eq!(titles(&listed["results"]), titles(&monday["appointments"]));
+    let sunday = read(&app, &s, "/api/appointments/calendar?from=2030-06-02&to=2030-06-02").await;
+    assert_eq!(titles(&sunday["appointments"]), ["Cobertura de 24 horas", "Hasta medianoche"]);
+}
+
+#[tokio::test]
 async fn calendar_and_list_ranges_must_be_ordered_plausible_and_the_calendar_at_most_62_days() {
     let app = spawn_app().await;
     let s = app.studio("acme").await;

@@ -111,6 +111,13 @@ async fn the_list_filters_by_status_payment_client_contract_staff_and_dates() {
     assert_eq!(page.body["results"].as_array().unwrap().len(), 1);
     assert_eq!(page.body["previous"], "/api/orders?page=1&page_size=2");
     assert_eq!(page.body["results"][0]["items"], Value::Null, "lists carry summaries, not lines");
+    // The total counts the filtered orders, on a page of them and past the last one.
+    let one_pending = app.as_studio(&s, Method::GET, "/api/orders?status=pending&page_size=1").send().await;
+    assert_eq!(one_pending.body["count"], 2);
+    assert_eq!(one_pending.body["results"].as_array().unwrap().len(), 1);
+    let past_the_end = app.as_studio(&s, Method::GET, "/api/orders?status=pending&page_size=1&page=5").send().await;
+    assert_eq!(past_the_end.body["count"], 2, "counted with its filter even past the last page");
+    assert!(past_the_end.body["results"].as_array().unwrap().is_empty());
 
     let reversed = app.as_studio(&s, Method::GET, "/api/orders?from=2025-03-01&to=2025-02-01").send().await;
     reversed.assert_problem(422, "validation_failed");

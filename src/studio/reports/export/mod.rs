@@ -1,0 +1,148 @@
+//! Reports as files. Each report is first laid out as a [`Document`] — its summary lines,
+//! its tables of typed cells, and the chart it draws — in Spanish ([`layout`], with the
+//! words in [`labels`]); then one writer per format renders any document: [`csv`] (RFC
+//! 4180, the studio's locale), [`xlsx`] (a sheet per table, typed cells) and [`pdf`]
+//! (tables, a bar chart, page numbers, an embedded font).
+//!
+//! A document holds the report's rows, not the studio's: its size follows the months,
+//! kinds, categories, materials and (at most 1,000) open orders of the report, never the
+//! number of orders or movements behind them.
+
+pub mod csv;
+pub mod labels;
+pub mod layout;
+pub mod pdf;
+pub mod xlsx;
+
+use chrono::{DateTime, NaiveDate};
+use chrono_tz::Tz;
+use rust_decimal::Decimal;
+
+use crate::studio::settings::values::ExportLocale;
+
+/// One cell, typed: each writer shows each type its own way (a money cell is a number with
+/// the currency's format in a spreadsheet, a plain decimal in CSV).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// A count.
+    Int(i64),
+    /// An amount in the studio's currency.
+    Money(Decimal),
+    /// A quantity of a material in its unit (three places).
+    Quantity(Decimal),
+    /// A percentage, 0–100.
+    Percent(Decimal),
+    /// A number of days, one decimal.
+    Days(Decimal),
+    Date(NaiveDate),
+    /// A month, by its first day.
+    Month(NaiveDate),
+    Empty,
+}
+
+impl Cell {
+    /// An optional value, empty when absent.
+    pub fn maybe<T>(value: Option<T>, cell: fn(T) -> Cell) -> Cell {
+        value.map_or(Cell::Empty, cell)
+    }
+}
+
+/// One section of a report: a titled table. In a workbook it is a sheet.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// The sheet's name (at most 31 characters, none of `[]:*?/\`).
+    pub sheet: &'static str,
+    pub title: String,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+    /// A closing line of totals, when the table has one.
+    pub total: Option<Vec<Cell>>,
+}
+
+/// A bar chart of one series.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub title: String,
+    pub bars: Vec<(String, Decimal)>,
+    /// Whether the values are money (their axis shows the currency).
+    pub money: bool,
+}
+
+/// A report ready to be written in any format.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// "Reporte financiero", ...
+    pub title: &'static str,
+    pub studio: String,
+    /// The studio's legal name and tax id, when it set them (a PDF's heading).
+    pub legal_lines: Vec<String>,
+    pub currency: String,
+    pub locale: ExportLocale,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// When it was made, in the studio's time zone.
+    pub generated_at: DateTime<Tz>,
+    /// Label–value lines of the report's headline figures.
+    pub summary: Vec<(&'static str, Cell)>,
+    pub tables: Vec<Table>,
+    pub chart: Option<Chart>,
+}
+
+impl Document {
+    /// "del 01/01/2025 al 31/03/2025".
+    pub fn period_text(&self) -> String {
+        format!("del {} al {}", self.from.format("%d/%m/%Y"), self.to.format("%d/%m/%Y"))
+    }
+}
+
+/// How a currency's amounts are shown: its symbol and how many decimals (Chilean pesos have
+/// none).
+pub fn currency_style(currency: &str) -> (&str, u32) {
+    match currency {
+        "PEN" => ("S/", 2),
+        "BOB" => ("Bs", 2),
+        "CLP" => ("$", 0),
+        "USD" => ("US$", 2),
+        "ARS" | "COP" | "MXN" => ("$", 2),
+        "EUR" => ("€", 2),
+        other => (other, 2),
+    }
+}
+
+/// `value` with `places` decimals, the locale's decimal mark and, if `grouped`, its
+/// thousands separator (`1,250.50` in Peru, `1.250,50` in Bolivia and Chile).
+pub fn decimal_text(value: Decimal, places: u32, locale: ExportLocale, grouped: bool) -> String {
+    let rounded = value.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let mut fixed = rounded;
+    fixed.rescale(places);
+    let text = fixed.abs().to_string();
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let mark = locale.decimal_mark();
+    let group = if mark == ',' { '.' } else { ',' };
+    let mut digits = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if grouped && i > 0 && (whole.len() - i) % 3 == 0 {
+            digits.push(group);
+        }
+        digits.push(c);
+    }
+    let sign = if rounded.is_sign_negative() && !rounded.is_zero() { "-" } else { "" };
+    if fraction.is_empty() { format!("{sign}{digits}") } else { format!("{sign}{digits}{mark}{fraction}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_follow_the_locale() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(decimal_text(d("1250.5"), 2, ExportLocale::EsPe, true), "1,250.50");
+        assert_eq!(decimal_text(d("1250.5"), 2, ExportLocale::EsBo, true), "1.250,50");
+        assert_eq!(decimal_text(d("1250.5"), 2, ExportLocale::EsCl, false), "1250,50");
+        assert_eq!(decimal_text(d("-1234567.456"), 0, ExportLocale::EsCl, true), "-1.234.567");
+        assert_eq!(decimal_text(d("-0.001"), 2, ExportLocale::EnUs, true), "0.00");
+        assert_eq!(decimal_text(d("999"), 2, ExportLocale::EsPe, true), "999.00");
+    }
+}

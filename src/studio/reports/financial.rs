@@ -122,16 +122,22 @@ pub struct Payments {
 
 /// How old an open balance is, by its order's date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize)]
-#[oai(rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
 pub enum AgeingBucket {
     /// 0–30 days.
+    #[oai(rename = "0_30")]
+    #[serde(rename = "0_30")]
     Days0To30,
     /// 31–60 days.
+    #[oai(rename = "31_60")]
+    #[serde(rename = "31_60")]
     Days31To60,
     /// 61–90 days.
+    #[oai(rename = "61_90")]
+    #[serde(rename = "61_90")]
     Days61To90,
     /// More than 90 days.
+    #[oai(rename = "over_90")]
+    #[serde(rename = "over_90")]
     Over90,
 }
 

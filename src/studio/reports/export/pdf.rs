@@ -7,7 +7,9 @@
 mod canvas;
 mod chart;
 
-use printpdf::{PdfDocument, PdfPage, PdfSaveOptions};
+use std::collections::BTreeSet;
+
+use printpdf::{FontId, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, TextItem};
 
 use self::canvas::{Align, Canvas, PAGE_HEIGHT, PAGE_WIDTH, black, faces, rgb};
 use super::labels;
@@ -198,7 +200,8 @@ impl<'a> Writer<'a> {
 pub fn write(doc: &Document) -> Result<Vec<u8>, String> {
     let faces = faces().ok_or("the embedded fonts could not be read")?;
     let mut pdf = PdfDocument::new(&format!("{} — {}", doc.title, doc.studio));
-    let fonts = (pdf.add_font(&faces.regular), pdf.add_font(&faces.bold));
+    // The fonts are added last, cut down to the characters the pages use.
+    let fonts = (FontId::new(), FontId::new());
     let page = Canvas::new(faces, fonts.0.clone(), fonts.1.clone());
     let mut writer = Writer { doc, faces, fonts, pages: Vec::new(), page, y: TOP };
     writer.new_page();
@@ -233,5 +236,31 @@ pub fn write(doc: &Document) -> Result<Vec<u8>, String> {
             PdfPage::new(printpdf::Mm(PAGE_WIDTH), printpdf::Mm(PAGE_HEIGHT), page.ops)
         })
         .collect();
+    for (id, bold) in [(&writer.fonts.0, false), (&writer.fonts.1, true)] {
+        let face = faces.subset(bold, &characters(&pages, id));
+        pdf.resources.fonts.map.insert(id.clone(), PdfFont::new(face));
+    }
     Ok(pdf.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new()))
+}
+
+/// Every character the pages write in font `id`.
+fn characters(pages: &[PdfPage], id: &FontId) -> BTreeSet<char> {
+    let mut chars = BTreeSet::new();
+    for page in pages {
+        let mut current = false;
+        for op in &page.ops {
+            match op {
+                Op::SetFont { font: PdfFontHandle::External(font), .. } => current = font == id,
+                Op::ShowText { items } if current => {
+                    for item in items {
+                        if let TextItem::Text(text) = item {
+                            chars.extend(text.chars());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    chars
 }

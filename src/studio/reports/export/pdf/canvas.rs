@@ -3,7 +3,12 @@
 //! machine), measured with the font's own advance widths so numbers align right; filled
 //! rectangles and lines. Coordinates are millimetres from the page's bottom left corner.
 
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
+
+use allsorts::binary::read::ReadScope;
+use allsorts::font_data::FontData;
+use allsorts::subset::{CmapTarget, SubsetProfile};
 
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfFontHandle, Point, Pt, Rect, Rgb, TextItem,
@@ -20,6 +25,26 @@ pub const PAGE_HEIGHT: f32 = 297.0;
 pub struct Faces {
     pub regular: ParsedFont,
     pub bold: ParsedFont,
+}
+
+impl Faces {
+    /// The face, cut down to the glyphs of `chars` (and `.notdef`): what a PDF embeds. The
+    /// whole face if the cut fails.
+    pub fn subset(&self, bold: bool, chars: &BTreeSet<char>) -> ParsedFont {
+        let (face, bytes) = if bold { (&self.bold, BOLD_TTF) } else { (&self.regular, REGULAR_TTF) };
+        let mut glyphs: Vec<u16> = chars.iter().filter_map(|c| face.codepoint_to_glyph.get(&u32::from(*c)).copied()).collect();
+        glyphs.retain(|g| *g != 0);
+        glyphs.sort_unstable();
+        glyphs.dedup();
+        glyphs.insert(0, 0);
+        let cut = || -> Option<ParsedFont> {
+            let font = ReadScope::new(bytes).read::<FontData<'_>>().ok()?;
+            let provider = font.table_provider(0).ok()?;
+            let subset = allsorts::subset::subset(&provider, &glyphs, &SubsetProfile::Pdf, CmapTarget::Unicode).ok()?;
+            ParsedFont::from_bytes(&subset, 0, &mut Vec::new())
+        };
+        cut().unwrap_or_else(|| face.clone())
+    }
 }
 
 /// The embedded faces (none only if the font files in the binary were broken).

@@ -121,13 +121,14 @@ const CLOSING: &str = "WITH since AS (SELECT material_id, sum(quantity) AS quant
        m.stock - coalesce(s.quantity, 0) AS quantity, round(m.stock * m.unit_cost, 2) - coalesce(s.value, 0) AS value \
      FROM materials m LEFT JOIN since s ON s.material_id = m.id ORDER BY m.category, m.sku";
 
-/// The period's movements per material and kind (a reversal under the kind it reverses).
-const FLOWS: &str = "SELECT m.material_id, \
-       CASE WHEN m.reverses_id IS NULL THEN m.kind \
-            ELSE (SELECT r.kind FROM stock_movements r WHERE r.id = m.reverses_id) END AS kind, \
-       count(*) FILTER (WHERE m.reverses_id IS NULL) AS movements, \
-       count(*) FILTER (WHERE m.reverses_id IS NOT NULL) AS reversals, sum(m.value) AS value \
-     FROM stock_movements m WHERE m.occurred_at >= $1 AND m.occurred_at < $2 GROUP BY 1, 2";
+/// The period's movements per material and kind; reversals (few) apart, under the kind of
+/// the movement they reverse.
+const FLOWS: &str = "SELECT material_id, kind, count(*) AS movements, 0::bigint AS reversals, sum(value) AS value \
+     FROM stock_movements WHERE occurred_at >= $1 AND occurred_at < $2 AND reverses_id IS NULL GROUP BY 1, 2 \
+     UNION ALL \
+     SELECT m.material_id, r.kind, 0, count(*), sum(m.value) \
+     FROM stock_movements m JOIN stock_movements r ON r.id = m.reverses_id \
+     WHERE m.occurred_at >= $1 AND m.occurred_at < $2 AND m.reverses_id IS NOT NULL GROUP BY 1, 2";
 
 #[derive(sqlx::FromRow)]
 struct ClosingRow {

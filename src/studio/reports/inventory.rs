@@ -152,8 +152,13 @@ struct FlowRow {
     value: Money,
 }
 
-const KINDS: [MovementKind; 5] =
-    [MovementKind::Purchase, MovementKind::Consumption, MovementKind::Waste, MovementKind::Return, MovementKind::Adjustment];
+const KINDS: [MovementKind; 5] = [
+    MovementKind::Purchase,
+    MovementKind::Consumption,
+    MovementKind::Waste,
+    MovementKind::Return,
+    MovementKind::Adjustment,
+];
 
 /// The inventory figures of the period.
 #[tracing::instrument(skip_all)]
@@ -164,7 +169,8 @@ pub async fn figures(db: &mut TenantDb, period: &Period) -> sqlx::Result<(Valuat
     let category_of: HashMap<Uuid, MaterialCategory> = closing.iter().map(|m| (m.id, m.category)).collect();
     let mut flowed: HashMap<(MaterialCategory, usize), Decimal> = HashMap::new();
     for f in &flows {
-        if let (Some(category), Some(kind)) = (category_of.get(&f.material_id), KINDS.iter().position(|k| *k == f.kind)) {
+        if let (Some(category), Some(kind)) = (category_of.get(&f.material_id), KINDS.iter().position(|k| *k == f.kind))
+        {
             *flowed.entry((*category, kind)).or_default() += f.value.0;
         }
     }

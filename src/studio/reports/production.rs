@@ -198,10 +198,8 @@ pub async fn report(db: &mut TenantDb, header: ReportHeader, period: &Period) ->
         .fetch_one(&mut *db)
         .await?;
 
-    let materials: Vec<MaterialUse> = materials
-        .into_iter()
-        .map(|m| MaterialUse { efficiency_percent: ratio(m.used.0, m.wasted.0), ..m })
-        .collect();
+    let materials: Vec<MaterialUse> =
+        materials.into_iter().map(|m| MaterialUse { efficiency_percent: ratio(m.used.0, m.wasted.0), ..m }).collect();
     let categories: Vec<CategoryUse> = MaterialCategory::ALL
         .into_iter()
         .filter_map(|category| {

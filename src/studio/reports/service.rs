@@ -67,7 +67,11 @@ async fn production_in(db: &mut TenantDb, user: &TenantUser, period: &Period) ->
     Ok(production::report(db, header(user, ReportName::Production, period), period).await?)
 }
 
-pub async fn financial(user: &TenantUser, from: Option<NaiveDate>, to: Option<NaiveDate>) -> ApiResult<FinancialReport> {
+pub async fn financial(
+    user: &TenantUser,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> ApiResult<FinancialReport> {
     let period = period(user, from, to)?;
     let mut db = snapshot(user).await?;
     let report = financial_in(&mut db, user, &period).await?;
@@ -75,7 +79,11 @@ pub async fn financial(user: &TenantUser, from: Option<NaiveDate>, to: Option<Na
     Ok(report)
 }
 
-pub async fn inventory(user: &TenantUser, from: Option<NaiveDate>, to: Option<NaiveDate>) -> ApiResult<InventoryReport> {
+pub async fn inventory(
+    user: &TenantUser,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> ApiResult<InventoryReport> {
     let period = period(user, from, to)?;
     let mut db = snapshot(user).await?;
     let report = inventory_in(&mut db, user, &period).await?;
@@ -122,14 +130,8 @@ pub async fn export(
     };
     db.commit().await?;
     let bytes = render(format, document).await?;
-    let file_name = format!(
-        "{}-{}-{}_{}.{}",
-        report.file_stem(),
-        user.tenant.slug,
-        period.from,
-        period.to,
-        format.extension()
-    );
+    let file_name =
+        format!("{}-{}-{}_{}.{}", report.file_stem(), user.tenant.slug, period.from, period.to, format.extension());
     Ok(ExportFile { content_type: format.content_type(), file_name, bytes })
 }
 

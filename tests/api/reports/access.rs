@@ -15,9 +15,8 @@ async fn accountants_get_the_financial_report_only_and_staff_get_nothing() {
     let manager = app.user_with_role(&s, "manager").await;
     let accountant = app.user_with_role(&s, "accountant").await;
     let staff = app.user_with_role(&s, "staff").await;
-    let as_user = |token: &str, path: &str| {
-        app.call(Method::GET, path).via(Via::Header("acme".into())).token(token).send()
-    };
+    let as_user =
+        |token: &str, path: &str| app.call(Method::GET, path).via(Via::Header("acme".into())).token(token).send();
     for (token, financial, workshop) in
         [(&s.token, 200, 200), (&manager, 200, 200), (&accountant, 200, 403), (&staff, 403, 403)]
     {

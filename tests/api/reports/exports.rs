@@ -19,8 +19,7 @@ const PERIOD: &str = "from=2025-01-01&to=2025-02-28";
 /// The CSV's records, after checking the BOM, read with `separator`.
 fn csv_records(file: &Download, separator: u8) -> Vec<Vec<String>> {
     assert!(file.bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with a BOM");
-    let mut reader =
-        csv::ReaderBuilder::new().delimiter(separator).has_headers(false).from_reader(&file.bytes[3..]);
+    let mut reader = csv::ReaderBuilder::new().delimiter(separator).has_headers(false).from_reader(&file.bytes[3..]);
     let records: Vec<Vec<String>> =
         reader.records().map(|r| r.expect("RFC 4180").iter().map(str::to_owned).collect()).collect();
     let width = records[0].len();
@@ -96,7 +95,10 @@ async fn the_financial_report_downloads_as_a_csv_a_workbook_and_a_pdf_that_read_
     let records = csv_records(&csv, b';');
     assert_eq!(records[0][0], "Foto lapaz");
     let months = section(&records, "Ventas por mes");
-    assert_eq!(months[0][..7], ["Mes", "Pedidos", "Ventas pedidos", "Impuesto", "Paquetes", "Ventas paquetes", "Total"]);
+    assert_eq!(
+        months[0][..7],
+        ["Mes", "Pedidos", "Ventas pedidos", "Impuesto", "Paquetes", "Ventas paquetes", "Total"]
+    );
     assert_eq!(months[1][..7], ["2025-01", "2", "550,00", "63,27", "1", "80,00", "630,00"]);
     assert_eq!(months[3][0..1], ["Total"]);
     assert_eq!(months[3][6], "785,00");
@@ -113,7 +115,15 @@ async fn the_financial_report_downloads_as_a_csv_a_workbook_and_a_pdf_that_read_
     let mut book = workbook(&xlsx);
     assert_eq!(
         book.sheet_names(),
-        ["Resumen", "Ventas por mes", "Ventas por tipo", "Cobros por medio", "Cobros por mes", "Por cobrar", "Pedidos con saldo"]
+        [
+            "Resumen",
+            "Ventas por mes",
+            "Ventas por tipo",
+            "Cobros por medio",
+            "Cobros por mes",
+            "Por cobrar",
+            "Pedidos con saldo"
+        ]
     );
     let months = book.worksheet_range("Ventas por mes").unwrap();
     assert_eq!(months.get_value((0, 0)), Some(&Data::String("Mes".into())));
@@ -235,7 +245,8 @@ async fn the_workshop_reports_download_with_their_own_sections() {
     let pdf = download(&app, "lapaz", &s.token, "pdf", &format!("report=production&{PERIOD}")).await;
     assert!(pdf.header("content-disposition").contains("reporte-produccion-lapaz-2025-01-01_2025-02-28.pdf"));
     let (text, _) = read_pdf(&pdf, "produccion");
-    for expected in ["Reporte de producción", "Merma por categoría", "Pintura blanca", "75,00 %", "89,22 %", "Daño"] {
+    for expected in ["Reporte de producción", "Merma por categoría", "Pintura blanca", "75,00 %", "89,22 %", "Daño"]
+    {
         assert!(text.contains(expected), "the PDF shows {expected:?}:\n{text}");
     }
     let xlsx = download(&app, "lapaz", &s.token, "excel", &format!("report=production&{PERIOD}")).await;

@@ -20,7 +20,10 @@ async fn the_financial_report_of_a_la_paz_studio_counts_each_sale_and_payment_on
     r.assert(200);
     let b = &r.body;
     assert_eq!((b["report"].as_str(), b["currency"].as_str()), (Some("financial"), Some("BOB")));
-    assert_eq!((b["timezone"].as_str(), b["from"].as_str(), b["to"].as_str()), (Some("America/La_Paz"), Some("2025-01-01"), Some("2025-02-28")));
+    assert_eq!(
+        (b["timezone"].as_str(), b["from"].as_str(), b["to"].as_str()),
+        (Some("America/La_Paz"), Some("2025-01-01"), Some("2025-02-28"))
+    );
 
     // January: O1 250.00 + O2 300.00 (tax 28.76 + 34.51), a package ordered at 22:00 on the
     // 31st; February: O3 75.00 (tax 8.63) and the second package. O4 is cancelled.
@@ -137,7 +140,10 @@ async fn the_inventory_report_values_stock_at_the_periods_end_and_reconciles_its
     assert_eq!(column(&movements["by_kind"], "movements"), ["2", "3", "1", "0", "0"]);
     assert_eq!(column(&movements["by_kind"], "value"), ["180.00", "-207.00", "-25.00", "0.00", "0.00"]);
     assert_eq!(movements["reversals"], 1);
-    assert_eq!((movements["opening_value"].as_str(), movements["closing_value"].as_str()), (Some("250.00"), Some("198.00")));
+    assert_eq!(
+        (movements["opening_value"].as_str(), movements["closing_value"].as_str()),
+        (Some("250.00"), Some("198.00"))
+    );
     let paints = &movements["by_category"][1];
     assert_eq!(paints["category"], "paints");
     assert_eq!(

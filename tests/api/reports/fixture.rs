@@ -205,16 +205,29 @@ async fn production_order(app: &TestApp, s: &Studio, body: Value, times: [&str; 
 /// cancelled 02-21; PO4 created 2024-12-01, done 2025-03-02 (after the period).
 pub async fn la_paz_workshop(app: &TestApp, s: &Studio) {
     let tz = chrono_tz::America::La_Paz;
-    let paint = material(app, s, json!({"sku": "PIN-BLANCO", "name": "Pintura blanca", "category": "paints",
-        "unit": "litre", "attributes": {"colour": "blanco", "base": "acrylic"}})).await;
-    let paper = material(app, s, json!({"sku": "PAP-A4", "name": "Papel lustre A4", "category": "printing",
-        "unit": "sheet", "attributes": {"kind": "paper", "size": "A4", "weight_gsm": 260}})).await;
-    material(app, s, json!({"sku": "TAZA-BLANCA", "name": "Taza blanca", "category": "souvenirs", "unit": "unit",
-        "attributes": {"item": "taza"}})).await;
+    let paint = material(
+        app,
+        s,
+        json!({"sku": "PIN-BLANCO", "name": "Pintura blanca", "category": "paints",
+        "unit": "litre", "attributes": {"colour": "blanco", "base": "acrylic"}}),
+    )
+    .await;
+    let paper = material(
+        app,
+        s,
+        json!({"sku": "PAP-A4", "name": "Papel lustre A4", "category": "printing",
+        "unit": "sheet", "attributes": {"kind": "paper", "size": "A4", "weight_gsm": 260}}),
+    )
+    .await;
+    material(
+        app,
+        s,
+        json!({"sku": "TAZA-BLANCA", "name": "Taza blanca", "category": "souvenirs", "unit": "unit",
+        "attributes": {"item": "taza"}}),
+    )
+    .await;
 
-    let buy = |id: &str, quantity: &str, cost: &str| {
-        json!({"material_id": id, "kind": "purchase", "quantity": quantity, "unit_cost": cost})
-    };
+    let buy = |id: &str, quantity: &str, cost: &str| json!({"material_id": id, "kind": "purchase", "quantity": quantity, "unit_cost": cost});
     movement(app, s, buy(&paint, "10", "25.00"), &local(tz, "2024-12-15 10:00")).await;
 
     let reply = app
@@ -275,8 +288,14 @@ pub async fn la_paz_workshop(app: &TestApp, s: &Studio) {
         "done",
     )
     .await;
-    production_order(app, s, json!({"description": "Anulada"}), ["2025-02-20 10:00", "", "2025-02-21 10:00"], "cancelled")
-        .await;
+    production_order(
+        app,
+        s,
+        json!({"description": "Anulada"}),
+        ["2025-02-20 10:00", "", "2025-02-21 10:00"],
+        "cancelled",
+    )
+    .await;
     production_order(
         app,
         s,

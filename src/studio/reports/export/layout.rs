@@ -222,7 +222,15 @@ pub fn inventory(r: &InventoryReport, settings: &StudioSettings, tz: Tz) -> Docu
                 ]
             })
             .collect(),
-        total: Some(vec![text("Total"), Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty, money(val.total)]),
+        total: Some(vec![
+            text("Total"),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            money(val.total),
+        ]),
     });
     doc.tables.push(Table {
         sheet: "Stock bajo",
@@ -316,7 +324,16 @@ pub fn production(r: &ProductionReport, settings: &StudioSettings, tz: Tz) -> Do
     doc.tables.push(Table {
         sheet: "Eficiencia por material",
         title: "Usado y desperdiciado por material".to_owned(),
-        headers: vec!["SKU", "Material", "Unidad", "Usado", "Desperdiciado", "Valor usado", "Valor desperdiciado", "Eficiencia"],
+        headers: vec![
+            "SKU",
+            "Material",
+            "Unidad",
+            "Usado",
+            "Desperdiciado",
+            "Valor usado",
+            "Valor desperdiciado",
+            "Eficiencia",
+        ],
         rows: r
             .materials
             .iter()

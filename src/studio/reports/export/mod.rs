@@ -135,6 +135,67 @@ pub fn decimal_text(value: Decimal, places: u32, locale: ExportLocale, grouped: 
 mod tests {
     use super::*;
 
+    /// A financial-sized document with `rows` open orders listed.
+    fn big(rows: usize) -> Document {
+        let date = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let line = |i: usize| {
+            vec![
+                Cell::Text(format!("ORD-2025-{i:05}")),
+                Cell::Text(format!("Cliente con un nombre largo número {i}")),
+                Cell::Date(date),
+                Cell::Int(i as i64),
+                Cell::Money(Decimal::new(15050, 2)),
+                Cell::Money(Decimal::new(5000, 2)),
+                Cell::Money(Decimal::new(10050, 2)),
+            ]
+        };
+        Document {
+            title: "Reporte financiero",
+            studio: "Foto Ñandú".to_owned(),
+            legal_lines: vec!["RUC 20123456789".to_owned()],
+            currency: "PEN".to_owned(),
+            locale: ExportLocale::EsPe,
+            from: date,
+            to: date,
+            generated_at: chrono::Utc::now().with_timezone(&chrono_tz::America::Lima),
+            summary: vec![("Ventas del período", Cell::Money(Decimal::new(123456789, 2)))],
+            tables: vec![Table {
+                sheet: "Pedidos con saldo",
+                title: "Pedidos con saldo pendiente".to_owned(),
+                headers: vec!["Pedido", "Cliente", "Fecha", "Días", "Total", "Pagado", "Saldo"],
+                rows: (0..rows).map(line).collect(),
+                total: None,
+            }],
+            chart: Some(Chart {
+                title: "Ventas por mes".to_owned(),
+                bars: (1..=60).map(|m| (format!("m{m}"), Decimal::from(m * 1000))).collect(),
+                money: true,
+            }),
+        }
+    }
+
+    #[test]
+    fn a_thousand_row_report_writes_in_every_format() {
+        let doc = big(1000);
+        let started = std::time::Instant::now();
+        let pdf = pdf::write(&doc).unwrap();
+        let pdf_time = started.elapsed();
+        let started = std::time::Instant::now();
+        let xlsx = xlsx::write(&doc).unwrap();
+        let xlsx_time = started.elapsed();
+        let csv = csv::write(&doc);
+        assert!(pdf.starts_with(b"%PDF-") && xlsx.starts_with(b"PK") && csv.starts_with(b"\xEF\xBB\xBF"));
+        if let Ok(path) = std::env::var("REPORT_BIG_PDF") {
+            std::fs::write(path, &pdf).unwrap();
+        }
+        println!(
+            "1000 rows: PDF {} KB in {pdf_time:?}, XLSX {} KB in {xlsx_time:?}, CSV {} KB",
+            pdf.len() / 1024,
+            xlsx.len() / 1024,
+            csv.len() / 1024
+        );
+    }
+
     #[test]
     fn numbers_follow_the_locale() {
         let d = |s: &str| s.parse::<Decimal>().unwrap();

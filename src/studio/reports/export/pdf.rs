@@ -158,7 +158,8 @@ impl<'a> Writer<'a> {
     fn header_row(&mut self, table: &Table, widths: &[f32], numbers: &[bool]) {
         self.y -= ROW;
         self.page.rect(LEFT, self.y, RIGHT - LEFT, ROW, rgb(221, 231, 240));
-        let texts: Vec<(String, bool)> = table.headers.iter().zip(numbers).map(|(h, n)| ((*h).to_owned(), *n)).collect();
+        let texts: Vec<(String, bool)> =
+            table.headers.iter().zip(numbers).map(|(h, n)| ((*h).to_owned(), *n)).collect();
         self.row(&texts, widths, true);
     }
 
@@ -174,13 +175,29 @@ impl<'a> Writer<'a> {
         self.header_row(table, &widths, &numbers);
         if table.rows.is_empty() {
             self.y -= ROW;
-            self.page.text(LEFT + 1.5, self.y + 1.5, FONT, false, Align::Left, rgb(110, 110, 110), "Sin datos en el período");
+            self.page.text(
+                LEFT + 1.5,
+                self.y + 1.5,
+                FONT,
+                false,
+                Align::Left,
+                rgb(110, 110, 110),
+                "Sin datos en el período",
+            );
         }
         let rows = table.rows.iter().map(|r| (r, false)).chain(table.total.iter().map(|t| (t, true)));
         for (index, (cells, total)) in rows.enumerate() {
             if self.room(ROW) {
                 self.y -= 3.0;
-                self.page.text(LEFT, self.y, 8.0, true, Align::Left, rgb(90, 90, 90), &format!("{} (cont.)", table.title));
+                self.page.text(
+                    LEFT,
+                    self.y,
+                    8.0,
+                    true,
+                    Align::Left,
+                    rgb(90, 90, 90),
+                    &format!("{} (cont.)", table.title),
+                );
                 self.header_row(table, &widths, &numbers);
             }
             self.y -= ROW;
@@ -189,7 +206,8 @@ impl<'a> Writer<'a> {
             } else if index % 2 == 1 {
                 self.page.rect(LEFT, self.y, RIGHT - LEFT, ROW, rgb(246, 246, 246));
             }
-            let texts: Vec<(String, bool)> = cells.iter().zip(&numbers).map(|(c, n)| (shown(c, self.doc), *n)).collect();
+            let texts: Vec<(String, bool)> =
+                cells.iter().zip(&numbers).map(|(c, n)| (shown(c, self.doc), *n)).collect();
             self.row(&texts, &widths, total);
         }
         self.y -= 4.0;

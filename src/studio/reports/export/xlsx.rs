@@ -91,7 +91,8 @@ fn sheet(
 ) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet();
     sheet.set_name(name)?;
-    let bold = Format::new().set_bold().set_background_color("#DDE7F0").set_border_bottom(rust_xlsxwriter::FormatBorder::Thin);
+    let bold =
+        Format::new().set_bold().set_background_color("#DDE7F0").set_border_bottom(rust_xlsxwriter::FormatBorder::Thin);
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for (col, header) in headers.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, *header, &bold)?;

@@ -32,7 +32,8 @@ impl Faces {
     /// whole face if the cut fails.
     pub fn subset(&self, bold: bool, chars: &BTreeSet<char>) -> ParsedFont {
         let (face, bytes) = if bold { (&self.bold, BOLD_TTF) } else { (&self.regular, REGULAR_TTF) };
-        let mut glyphs: Vec<u16> = chars.iter().filter_map(|c| face.codepoint_to_glyph.get(&u32::from(*c)).copied()).collect();
+        let mut glyphs: Vec<u16> =
+            chars.iter().filter_map(|c| face.codepoint_to_glyph.get(&u32::from(*c)).copied()).collect();
         glyphs.retain(|g| *g != 0);
         glyphs.sort_unstable();
         glyphs.dedup();

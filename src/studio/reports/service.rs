@@ -8,8 +8,9 @@ use chrono::NaiveDate;
 use crate::auth::extract::TenantUser;
 use crate::auth::permissions::Permission;
 use crate::db::TenantDb;
+use crate::export::{self, Document};
 use crate::http::{ApiError, ApiResult};
-use crate::studio::reports::export::{self, Document};
+use crate::studio::reports::export::layout;
 use crate::studio::reports::financial::{self, FinancialReport};
 use crate::studio::reports::inventory::{self, InventoryReport};
 use crate::studio::reports::model::{ExportFormat, Period, ReportHeader, ReportName, export_target};
@@ -122,11 +123,9 @@ pub async fn export(
     let mut db = snapshot(user).await?;
     let settings = settings::load(&mut db, &user.tenant).await?;
     let document = match report {
-        ReportName::Financial => export::layout::financial(&financial_in(&mut db, user, &period).await?, &settings, tz),
-        ReportName::Inventory => export::layout::inventory(&inventory_in(&mut db, user, &period).await?, &settings, tz),
-        ReportName::Production => {
-            export::layout::production(&production_in(&mut db, user, &period).await?, &settings, tz)
-        }
+        ReportName::Financial => layout::financial(&financial_in(&mut db, user, &period).await?, &settings, tz),
+        ReportName::Inventory => layout::inventory(&inventory_in(&mut db, user, &period).await?, &settings, tz),
+        ReportName::Production => layout::production(&production_in(&mut db, user, &period).await?, &settings, tz),
     };
     db.commit().await?;
     let bytes = render(format, document).await?;

@@ -2,7 +2,7 @@
 //! ageing buckets, material categories and units, movement kinds, waste reasons, product
 //! kinds and months.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::studio::inventory::model::{MaterialCategory, Unit};
 use crate::studio::inventory::movements::{MovementKind, WasteReason};
@@ -96,30 +96,9 @@ pub fn product_kind(kind: ProductKind) -> &'static str {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-];
-
 /// "ene 2025": a month short enough for a chart's axis.
 pub fn short_month(first_day: NaiveDate) -> String {
-    let name = MONTHS[first_day.month0() as usize];
-    format!("{} {}", &name[..3], first_day.year())
-}
-
-/// "enero 2025".
-pub fn month(first_day: NaiveDate) -> String {
-    format!("{} {}", MONTHS[first_day.month0() as usize], first_day.year())
+    crate::export::short_month(first_day)
 }
 
 /// The first day of a `YYYY-MM` month.

@@ -4,7 +4,7 @@
 use chrono_tz::Tz;
 
 use super::labels::{self, month_start};
-use super::{Cell, Chart, Document, Table};
+use crate::export::{Cell, Chart, Document, Numbers, Table};
 use crate::studio::money::{Money, Percent};
 use crate::studio::reports::financial::FinancialReport;
 use crate::studio::reports::inventory::InventoryReport;
@@ -43,7 +43,7 @@ fn shell(title: &'static str, header: &ReportHeader, settings: &StudioSettings, 
         studio: header.studio.clone(),
         legal_lines,
         currency: header.currency.clone(),
-        locale: settings.export_locale,
+        numbers: Numbers { decimal_mark: settings.export_locale.decimal_mark() },
         from: header.from,
         to: header.to,
         generated_at: header.generated_at.with_timezone(&tz),

@@ -1,6 +1,6 @@
 //! A document as CSV (RFC 4180): UTF-8 with a BOM (so spreadsheets read the accents),
 //! CRLF line ends, fields quoted where they must be, and every record as wide as the widest
-//! table. Numbers are plain decimals with the locale's decimal mark and no grouping; where
+//! table. Numbers are plain decimals with the reader's decimal mark and no grouping; where
 //! that mark is a comma, columns are separated by `;`. Dates are ISO (`2025-01-31`), months
 //! `2025-01`.
 //!
@@ -8,11 +8,22 @@
 //! lines, then each table under its title, separated by empty records.
 
 use super::{Cell, Document, decimal_text};
-use crate::studio::picture_days::roster::export::defuse;
+
+/// A cell that a spreadsheet would run as a formula (`=`, `@`, or `+`/`-` not starting a
+/// number) gets a leading `'`, which spreadsheets show as text.
+pub fn defuse(cell: &str) -> String {
+    let mut chars = cell.chars();
+    let risky = match chars.next() {
+        Some('=' | '@') => true,
+        Some('+' | '-') => !chars.next().is_some_and(|c| c.is_ascii_digit() || c == ' ' || c == '('),
+        _ => false,
+    };
+    if risky { format!("'{cell}") } else { cell.to_owned() }
+}
 
 /// The text of one cell.
 fn field(cell: &Cell, doc: &Document) -> String {
-    let places = |p| move |d| decimal_text(d, p, doc.locale, false);
+    let places = |p| move |d| decimal_text(d, p, doc.numbers, false);
     match cell {
         Cell::Text(text) => defuse(text),
         Cell::Int(n) => n.to_string(),
@@ -47,7 +58,7 @@ pub fn write(doc: &Document) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut writer = csv::WriterBuilder::new()
-            .delimiter(doc.locale.csv_separator() as u8)
+            .delimiter(doc.numbers.separator() as u8)
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
         for mut record in records {

@@ -56,9 +56,9 @@ fn shown_width(cell: &Cell, doc: &Document) -> usize {
     let (symbol, places) = currency_style(&doc.currency);
     match cell {
         Cell::Text(t) => t.chars().count(),
-        Cell::Money(d) => decimal_text(*d, places, doc.locale, true).len() + symbol.chars().count() + 1,
-        Cell::Quantity(d) => decimal_text(*d, 3, doc.locale, true).len(),
-        Cell::Percent(d) | Cell::Days(d) => decimal_text(*d, 2, doc.locale, true).len() + 1,
+        Cell::Money(d) => decimal_text(*d, places, doc.numbers, true).len() + symbol.chars().count() + 1,
+        Cell::Quantity(d) => decimal_text(*d, 3, doc.numbers, true).len(),
+        Cell::Percent(d) | Cell::Days(d) => decimal_text(*d, 2, doc.numbers, true).len() + 1,
         Cell::Int(n) => n.to_string().len() + 1,
         Cell::Date(_) => 10,
         Cell::Month(_) => 9,

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::canvas::{Align, Canvas, black, rgb};
-use crate::studio::reports::export::{Chart, Document, currency_style, decimal_text};
+use crate::export::{Chart, Document, currency_style, decimal_text};
 
 /// The height a chart takes on the page, in millimetres (title included).
 pub const HEIGHT: f32 = 78.0;
@@ -43,7 +43,7 @@ pub fn draw(canvas: &mut Canvas, doc: &Document, chart: &Chart, left: f32, right
     while tick <= top_value + step / 2.0 {
         let y = y_of(tick);
         canvas.line((plot_left, y), (plot_right, y), 0.4, rgb(220, 220, 220));
-        let label = decimal_text(Decimal::from_f64_retain(tick).unwrap_or_default(), 0, doc.locale, true);
+        let label = decimal_text(Decimal::from_f64_retain(tick).unwrap_or_default(), 0, doc.numbers, true);
         canvas.text(plot_left - 2.0, y - 1.2, 7.0, false, Align::Right, grey.clone(), &label);
         tick += step;
     }
@@ -69,7 +69,7 @@ pub fn draw(canvas: &mut Canvas, doc: &Document, chart: &Chart, left: f32, right
             let shown = canvas.fit(label, slot * every as f32 - 1.0, size, false);
             canvas.text(centre, base - 4.0, size, false, Align::Centre, black(), &shown);
         }
-        let figure = decimal_text(*value, if chart.bars.len() > 6 { 0 } else { places }, doc.locale, true);
+        let figure = decimal_text(*value, if chart.bars.len() > 6 { 0 } else { places }, doc.numbers, true);
         let size = 6.0;
         if chart.bars.len() <= 24 && canvas.width(&figure, size, false) <= slot {
             canvas.text(centre, y + 1.2, size, false, Align::Centre, black(), &figure);

@@ -12,7 +12,6 @@ use std::collections::BTreeSet;
 use printpdf::{FontId, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, TextItem};
 
 use self::canvas::{Align, Canvas, PAGE_HEIGHT, PAGE_WIDTH, black, faces, rgb};
-use super::labels;
 use super::{Cell, Document, Table, currency_style, decimal_text};
 
 const LEFT: f32 = 15.0;
@@ -28,13 +27,13 @@ fn shown(cell: &Cell, doc: &Document) -> String {
     let (_, places) = currency_style(&doc.currency);
     match cell {
         Cell::Text(t) => t.clone(),
-        Cell::Int(n) => decimal_text((*n).into(), 0, doc.locale, true),
-        Cell::Money(d) => decimal_text(*d, places, doc.locale, true),
-        Cell::Quantity(d) => decimal_text(*d, 3, doc.locale, true),
-        Cell::Percent(d) => format!("{} %", decimal_text(*d, 2, doc.locale, true)),
-        Cell::Days(d) => decimal_text(*d, 1, doc.locale, true),
+        Cell::Int(n) => decimal_text((*n).into(), 0, doc.numbers, true),
+        Cell::Money(d) => decimal_text(*d, places, doc.numbers, true),
+        Cell::Quantity(d) => decimal_text(*d, 3, doc.numbers, true),
+        Cell::Percent(d) => format!("{} %", decimal_text(*d, 2, doc.numbers, true)),
+        Cell::Days(d) => decimal_text(*d, 1, doc.numbers, true),
         Cell::Date(d) => d.format("%d/%m/%Y").to_string(),
-        Cell::Month(d) => labels::month(*d),
+        Cell::Month(d) => super::month_name(*d),
         Cell::Empty => String::new(),
     }
 }

@@ -74,6 +74,10 @@ pub enum Permission {
     ManageSettings,
     /// The audit trail.
     ReadAudit,
+    /// The financial report (revenue, payments, receivables) and its files.
+    ReadFinancialReports,
+    /// The inventory and production reports and their files.
+    ReadWorkshopReports,
 }
 
 use Permission::*;
@@ -125,6 +129,9 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     (ReadSettings, &[Admin, Manager, Accountant]),
     (ManageSettings, &[Admin]),
     (ReadAudit, &[Admin, Manager]),
+    // Accountants see the money; the workshop's reports are the owner's and manager's.
+    (ReadFinancialReports, &[Admin, Manager, Accountant]),
+    (ReadWorkshopReports, &[Admin, Manager]),
 ];
 
 /// Every tenant route (method, poem path pattern) and the permission it needs.
@@ -232,6 +239,11 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("GET", "/api/audit/action/:action", ReadAudit),
     ("GET", "/api/audit/model/:model", ReadAudit),
     ("GET", "/api/audit/date-range", ReadAudit),
+    ("GET", "/api/reports/financial", ReadFinancialReports),
+    ("GET", "/api/reports/inventory", ReadWorkshopReports),
+    ("GET", "/api/reports/production", ReadWorkshopReports),
+    // The inventory and production files also need ReadWorkshopReports (checked by the service).
+    ("GET", "/api/reports/export/:format", ReadFinancialReports),
 ];
 
 /// Whether `role` has `permission`. A permission missing from the matrix is denied.

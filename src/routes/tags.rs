@@ -37,4 +37,6 @@ pub enum ApiTags {
     Settings,
     /// The studio's audit trail (auditoría).
     Audit,
+    /// Financial, inventory and production reports and their PDF, XLSX and CSV files (reportes).
+    Reports,
 }

@@ -40,6 +40,7 @@ pub mod picture_days;
 pub mod production;
 pub mod products;
 pub mod quotes;
+pub mod reports;
 pub mod settings;
 pub mod tax_id;
 
@@ -56,6 +57,7 @@ pub type Apis = (
     products::api::ProductsApi,
     settings::api::SettingsApi,
     audit_log::api::AuditApi,
+    reports::api::ReportsApi,
 );
 
 /// The value of [`Apis`].
@@ -72,5 +74,6 @@ pub fn apis() -> Apis {
         products::api::ProductsApi,
         settings::api::SettingsApi,
         audit_log::api::AuditApi,
+        reports::api::ReportsApi,
     )
 }

@@ -21,6 +21,7 @@ mod production;
 mod products;
 mod provisioning;
 mod quotes;
+mod reports;
 mod resolution;
 mod search_path;
 mod sessions;

@@ -10,15 +10,7 @@ pub const HEADER: [&str; 8] =
 
 /// A cell that a spreadsheet would run as a formula (`=`, `@`, or `+`/`-` not starting a
 /// number) gets a leading `'`, which spreadsheets show as text; the import drops it again.
-pub fn defuse(cell: &str) -> String {
-    let mut chars = cell.chars();
-    let risky = match chars.next() {
-        Some('=' | '@') => true,
-        Some('+' | '-') => !chars.next().is_some_and(|c| c.is_ascii_digit() || c == ' ' || c == '('),
-        _ => false,
-    };
-    if risky { format!("'{cell}") } else { cell.to_owned() }
-}
+pub use crate::export::csv::defuse;
 
 /// The inverse of [`defuse`] for a cell read back from a file.
 pub fn restore(cell: &str) -> &str {

@@ -35,6 +35,7 @@ pub struct Metrics {
     cache_hits: IntCounter,
     cache_misses: IntCounter,
     pool: IntGaugeVec,
+    pool_acquires: IntCounterVec,
     migrations_applied: IntCounterVec,
     migrations_failed: IntCounterVec,
     studios: IntGaugeVec,
@@ -107,6 +108,14 @@ impl Metrics {
                  for one (tenant pool).",
                 &["pool", "state"],
             ),
+            pool_acquires: counter_vec(
+                &registry,
+                "fotostudio_tenant_pool_acquires_total",
+                "Tenant pool acquires by outcome: `hit` (a connection already on the studio's schema), \
+                 `switch` (one moved to it), `opened` (a new connection), `waited` (had to wait for one). \
+                 hit ÷ (hit + switch) is the affinity hit rate; throughput follows it.",
+                &["outcome"],
+            ),
             migrations_applied: counter_vec(
                 &registry,
                 "fotostudio_migrations_applied_total",
@@ -155,6 +164,18 @@ impl Metrics {
         ];
         for (pool, what, value) in pools {
             self.pool.with_label_values(&[pool, what]).set(value);
+        }
+        {
+            use std::sync::atomic::Ordering::Relaxed;
+            let acquires = state.db.tenants.counters();
+            for (outcome, count) in [
+                ("hit", &acquires.hits),
+                ("switch", &acquires.switches),
+                ("opened", &acquires.opened),
+                ("waited", &acquires.waits),
+            ] {
+                mirror(&self.pool_acquires.with_label_values(&[outcome]), count.load(Relaxed));
+            }
         }
         let (hits, misses) = state.resolver.cache_counts();
         mirror(&self.cache_hits, hits);

@@ -68,6 +68,10 @@ async fn with_the_token_requests_show_by_route_template_and_status_and_no_studio
     assert!(value(&text, r#"fotostudio_db_pool_connections{pool="tenant",state="open"}"#) >= 1.0);
     assert_eq!(value(&text, r#"fotostudio_db_pool_connections{pool="tenant",state="waiting"}"#), 0.0);
     assert!(value(&text, r#"fotostudio_db_pool_connections{pool="catalog",state="open"}"#) >= 1.0);
+    // One studio's requests, one after the other: after the first, each finds a connection
+    // already on its schema.
+    assert!(value(&text, r#"fotostudio_tenant_pool_acquires_total{outcome="hit"}"#) >= 5.0, "affinity hits");
+    assert!(value(&text, r#"fotostudio_tenant_pool_acquires_total{outcome="opened"}"#) >= 1.0);
     assert!(value(&text, r#"fotostudio_migrations_applied_total{scope="tenant"}"#) >= 1.0, "provisioning migrated");
     assert!(text.contains(r#"fotostudio_migrations_failed_total{scope="tenant"}"#));
     assert_eq!(value(&text, r#"fotostudio_studios{status="active"}"#), 1.0);

@@ -3,6 +3,7 @@
 //! resolution or switching) in one run; then times provisioning and tenant migrations.
 //! Prints figures and ratios.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,8 +13,11 @@ use fotostudio::db::{SchemaName, TenantPool};
 use fotostudio::tenancy::migrations::{self, TenantRun};
 use poem::{EndpointExt, Route};
 use refinery_core::Migration;
+use tokio::runtime::Runtime;
 
-use crate::load::{Gets, load};
+use crate::cpu::{self, Cpu};
+use crate::load::{Gets, LoadResult, Workload, load};
+use crate::traffic::{Shape, Visits};
 use crate::{Bench, BoxError, ms, percentile};
 
 /// The baseline: the same list, JSON and token check behind the same request middleware,
@@ -73,21 +77,23 @@ pub fn run(bench: &Bench<'_>) -> Result<(), BoxError> {
 
     let duration = Duration::from_secs(args.seconds);
     let warmup = Duration::from_secs(2);
-    let tokens: Arc<Vec<(String, String)>> =
+    let studios: Arc<Vec<(String, String)>> =
         Arc::new(bench.studios.iter().map(|s| (s.slug.clone(), s.authorization.clone())).collect());
-    let spread = {
-        let tokens = tokens.clone();
-        Gets(Arc::new(move |n| {
-            let (slug, token) = &tokens[(n >> 16) % tokens.len()];
-            ("/api/clients".into(), slug.clone(), token.clone())
-        }))
-    };
-    let one = {
-        let tokens = tokens.clone();
-        Gets(Arc::new(move |_| ("/api/clients".into(), tokens[0].0.clone(), tokens[0].1.clone())))
-    };
+    let visits = |studios: Arc<Vec<(String, String)>>, shape| Visits { path: "/api/clients".into(), studios, shape };
+    let zipf = Shape::zipf(studios.len(), 1.1);
+    if let Shape::Zipf(z) = &zipf {
+        println!(
+            "traffic: Zipf s = 1.1 over {} studios (the busiest gets {:.1} % of requests, the busiest 10 {:.1} %); \
+             bursts of 10–30 requests on one studio per client, then a random other",
+            studios.len(),
+            100.0 * z.share_of_top(1),
+            100.0 * z.share_of_top(10)
+        );
+    }
+    let hundred = Arc::new(studios.iter().take(100).cloned().collect::<Vec<_>>());
     let base_token = format!("Bearer {baseline_token}");
     let base = Gets(Arc::new(move |_| ("/baseline/clients".into(), String::new(), base_token.clone())));
+    let live = Gets(Arc::new(|_| ("/health/live".into(), String::new(), String::new())));
 
     println!(
         "load: GET /api/clients (page of 20 of {} clients), {} connections, {} s each after {} s warm-up, pool {}, mode {}",
@@ -98,29 +104,71 @@ pub fn run(bench: &Bench<'_>) -> Result<(), BoxError> {
         settings.database.max_connections,
         args.mode
     );
-    println!("{:<34} {:>10} {:>9} {:>9} {:>8}", "load", "req/s", "p50 ms", "p99 ms", "errors");
-    let live = Gets(Arc::new(|_| ("/health/live".into(), String::new(), String::new())));
-    let mut results = Vec::new();
-    for (name, target, at) in [
-        ("spread over random studios", spread, addr),
-        ("one studio", one, addr),
-        ("baseline: one schema, no switching", base, baseline_addr),
-        ("for scale: /health/live, no database", live, addr),
-    ] {
-        let target = Arc::new(target);
-        client_rt.block_on(load(at, args.connections, warmup, target.clone()));
-        let r = client_rt.block_on(load(at, args.connections, duration, target));
-        println!("{:<34} {:>10.0} {:>9.2} {:>9.2} {:>8}", name, r.rps(), r.p(0.5), r.p(0.99), r.errors);
-        results.push(r);
-    }
-    baseline_server.abort();
-    let (spread, one, base) = (&results[0], &results[1], &results[2]);
     println!(
-        "ratios (same run): spread ÷ baseline = {:.2}, one studio ÷ baseline = {:.2}, spread ÷ one studio = {:.2}",
-        spread.rps() / base.rps(),
-        one.rps() / base.rps(),
-        spread.rps() / one.rps()
+        "{:<38} {:>9} {:>8} {:>8} {:>7} {:>9}   CPU µs/request: server, PostgreSQL, load",
+        "load", "req/s", "p50 ms", "p99 ms", "errors", "affinity"
     );
+    let measure = |name: &str, at, workload: Arc<dyn ErasedLoad>| {
+        workload.clone().run(client_rt, at, args.connections, warmup);
+        let before = acquires(&state);
+        let pids = server_rt.block_on(cpu::backend_pids(&state.db.catalog));
+        let cpu_before = Cpu::now(&pids);
+        let r = workload.run(client_rt, at, args.connections, duration);
+        let (server_us, postgres_us, load_us) = Cpu::now(&pids).per_request(&cpu_before, r.requests);
+        let (hits, switches) = acquires(&state);
+        let moved = (hits - before.0) + (switches - before.1);
+        let affinity = if at == baseline_addr || moved == 0 {
+            "-".to_owned()
+        } else {
+            format!("{:.1} %", 100.0 * (hits - before.0) as f64 / moved as f64)
+        };
+        println!(
+            "{:<38} {:>9.0} {:>8.2} {:>8.2} {:>7} {:>9}   {:.0}, {:.0}, {:.0}",
+            name,
+            r.rps(),
+            r.p(0.5),
+            r.p(0.99),
+            r.errors,
+            affinity,
+            server_us,
+            postgres_us,
+            load_us
+        );
+        r
+    };
+    let uniform = measure(
+        &format!("uniform over {} studios", studios.len()),
+        addr,
+        Arc::new(visits(studios.clone(), Shape::Uniform)),
+    );
+    let zipf = measure("Zipf over the same", addr, Arc::new(visits(studios.clone(), zipf)));
+    let bursts =
+        measure("bursts over the same", addr, Arc::new(visits(studios.clone(), Shape::bursts(args.connections))));
+    let reference = (studios.len() > 100)
+        .then(|| measure("uniform over 100 of them", addr, Arc::new(visits(hundred, Shape::Uniform))));
+    let one = measure("one studio", addr, Arc::new(visits(studios.clone(), Shape::One)));
+    let base = measure("baseline: one schema, no switching", baseline_addr, Arc::new(base));
+    measure("for scale: /health/live, no database", addr, Arc::new(live));
+    baseline_server.abort();
+    println!(
+        "ratios (same run) ÷ one studio: uniform {:.2}, Zipf {:.2}, bursts {:.2}; ÷ baseline: uniform {:.2}, Zipf {:.2}, bursts {:.2}, one studio {:.2}",
+        uniform.rps() / one.rps(),
+        zipf.rps() / one.rps(),
+        bursts.rps() / one.rps(),
+        uniform.rps() / base.rps(),
+        zipf.rps() / base.rps(),
+        bursts.rps() / base.rps(),
+        one.rps() / base.rps()
+    );
+    if let Some(reference) = reference {
+        println!(
+            "p99 uniform over {} studios ÷ over 100 of them: {:.2} ({:.2} ms vs {:.2} ms)",
+            studios.len(),
+            uniform.p(0.99) / reference.p(0.99),
+            uniform.p(0.99),
+            reference.p(0.99)
+        );
+    }
     server_rt.block_on(async {
         // Provisioning does not grow with the number of migrations: the same schema with
         // `extra_migrations` more, each a small catalog change, applied in the same batch.
@@ -172,6 +220,24 @@ pub fn run(bench: &Bench<'_>) -> Result<(), BoxError> {
         );
         Ok::<_, BoxError>(())
     })
+}
+
+/// Tenant pool acquires so far: (on the studio's own connection, switched).
+fn acquires(state: &AppState) -> (u64, u64) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let counters = state.db.tenants.counters();
+    (counters.hits.load(Relaxed), counters.switches.load(Relaxed))
+}
+
+/// A workload of any type, so the loads above can go through one closure.
+trait ErasedLoad {
+    fn run(self: Arc<Self>, rt: &Runtime, at: SocketAddr, connections: usize, d: Duration) -> LoadResult;
+}
+
+impl<W: Workload> ErasedLoad for W {
+    fn run(self: Arc<Self>, rt: &Runtime, at: SocketAddr, connections: usize, d: Duration) -> LoadResult {
+        rt.block_on(load(at, connections, d, self))
+    }
 }
 
 /// Creates a schema and applies `migrations` in one transaction, as provisioning does;

@@ -61,6 +61,8 @@ impl Reply {
 /// One keep-alive connection to the server.
 pub struct Conn {
     sender: SendRequest<Full<Bytes>>,
+    /// Which of a load's connections this is (workloads that keep state per client).
+    pub lane: usize,
 }
 
 impl Conn {
@@ -69,7 +71,7 @@ impl Conn {
         stream.set_nodelay(true)?;
         let (sender, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
         tokio::spawn(conn);
-        Ok(Conn { sender })
+        Ok(Conn { sender, lane: 0 })
     }
 
     /// Sends a request and reads the whole answer; an error means the connection is gone.
@@ -137,6 +139,7 @@ pub async fn load<W: Workload>(
         let workload = workload.clone();
         tasks.push(tokio::spawn(async move {
             let mut conn = Conn::open(addr).await.expect("connect");
+            conn.lane = c;
             let mut latencies = Vec::with_capacity(200_000);
             let mut errors = 0;
             let mut n = c;

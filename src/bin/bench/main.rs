@@ -1,29 +1,40 @@
 //! The benchmark, in parts that share one database, one server and one load generator:
 //!
-//! - `core` (core.rs): `GET /api/clients` spread over random studios, against one studio and
-//!   against a single-schema baseline; provisioning and tenant migrations.
+//! - `core` (core.rs): `GET /api/clients` spread over the studios uniformly, by Zipf's law
+//!   and in bursts (traffic.rs), against one studio and a single-schema baseline, with the
+//!   pool's affinity hit rate; provisioning and tenant migrations.
 //! - `front-office` (front_office.rs): a studio with 50,000 orders, 20,000 appointments and
 //!   a 2,000-student roster import — order lists, search and the week's calendar — and
 //!   creating orders with a payment against creating clients, over every studio.
+//! - `wrk` (wrk.rs): the clients list from outside the process with wrk.
+//! - `backends` (backends.rs): PostgreSQL backends' memory under a long load over every
+//!   studio.
 //!
 //! Every part prints its figures and the ratios measured in the same run.
 //! `cargo run --release --bin bench -- --only front-office` (see `--help`).
 
+mod backends;
 mod core;
+mod cpu;
 mod front_office;
 mod load;
+mod traffic;
+mod wrk;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
 
 use clap::{Parser, ValueEnum};
 use fotostudio::app::{App, AppState};
 use fotostudio::config::{SearchPathMode, Settings, project_root};
 use fotostudio::db::{self, Database, DatabaseLocation};
-use fotostudio::tenancy::migrations;
 use fotostudio::tenancy::model::Tenant;
 use fotostudio::tenancy::provision::{self, AdminInput, ProvisionRequest};
+use fotostudio::tenancy::{catalog, migrations};
 use tokio::runtime::Runtime;
 use uuid::Uuid;
 
@@ -39,6 +50,10 @@ enum Part {
     Core,
     /// Orders, search, the calendar, a roster import, and order against client creation.
     FrontOffice,
+    /// `GET /api/clients` from outside with wrk -t2 -c32 (over 100 studios, and one).
+    Wrk,
+    /// PostgreSQL backends' memory under a long load over every studio (`--memory-seconds`).
+    Backends,
 }
 
 #[derive(Debug, Parser)]
@@ -65,9 +80,8 @@ struct Args {
     /// Tenants migrated at once.
     #[arg(long, default_value_t = 8)]
     concurrency: usize,
-    /// Database connections of the server's tenant pool.
-    /// Default: twice this machine's cores — PostgreSQL shares them, and more backends
-    /// than that only contend (16 on 2 cores served a third fewer requests).
+    /// Database connections of the server's tenant pool (default: the server's own
+    /// default, twice this machine's cores).
     #[arg(long)]
     pool: Option<u32>,
     /// `session` or `transaction` (as behind PgBouncer).
@@ -79,6 +93,16 @@ struct Args {
     /// Worker threads of the load generator's runtime.
     #[arg(long, default_value_t = 2)]
     client_threads: usize,
+    /// Seconds of the `backends` load (sampled every 30 s).
+    #[arg(long, default_value_t = 300)]
+    memory_seconds: u64,
+    /// Keep the benchmark's database under this name, and reuse the studios already in it
+    /// (a run over 10,000 studios provisions them once).
+    #[arg(long)]
+    database: Option<String>,
+    /// Studios provisioned at once.
+    #[arg(long, default_value_t = 1)]
+    provision_concurrency: usize,
     /// Extra small migrations (a COMMENT each) to show provisioning does not grow with
     /// their number.
     #[arg(long, default_value_t = 40)]
@@ -112,8 +136,9 @@ fn main() -> Result<(), BoxError> {
     settings.server.port = 0;
     // sqlx warns of every slow statement with its whole text: the seed is one.
     settings.telemetry.level = "warn,sqlx=error".into();
-    let cores = std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2);
-    settings.database.max_connections = args.pool.unwrap_or(2 * cores);
+    if let Some(pool) = args.pool {
+        settings.database.max_connections = pool;
+    }
     settings.database.search_path_mode = match args.mode.as_str() {
         "transaction" => SearchPathMode::Transaction,
         _ => SearchPathMode::Session,
@@ -127,13 +152,20 @@ fn main() -> Result<(), BoxError> {
     fotostudio::telemetry::init(&settings.telemetry);
 
     // The server and the load generator get their own runtimes, as two processes would.
-    let server_rt =
-        tokio::runtime::Builder::new_multi_thread().worker_threads(args.server_threads).enable_all().build()?;
-    let client_rt =
-        tokio::runtime::Builder::new_multi_thread().worker_threads(args.client_threads).enable_all().build()?;
+    // Named threads: a CPU profile (`perf record -g`) tells the server's from the load's.
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.server_threads)
+        .thread_name("server")
+        .enable_all()
+        .build()?;
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.client_threads)
+        .thread_name("load")
+        .enable_all()
+        .build()?;
 
     let location = DatabaseLocation::resolve(&settings.database, &root)?;
-    let db_name = format!("fs_bench_{}", std::process::id());
+    let db_name = args.database.clone().unwrap_or_else(|| format!("fs_bench_{}", std::process::id()));
     server_rt.block_on(Database::create_database_if_missing(&location.url(Some("postgres")), &db_name))?;
     settings.database.url = location.url(Some(&db_name));
     let result = server_rt
@@ -141,6 +173,9 @@ fn main() -> Result<(), BoxError> {
         .and_then(|(state, studios)| run(&server_rt, &client_rt, state, studios, &settings, &args));
     server_rt.block_on(async {
         use sqlx::Connection;
+        if args.database.is_some() {
+            return;
+        }
         if let Ok(mut conn) = sqlx::PgConnection::connect(&location.url(Some("postgres"))).await {
             let sql = format!("DROP DATABASE IF EXISTS \"{db_name}\" WITH (FORCE)");
             let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
@@ -201,34 +236,95 @@ async fn setup(settings: &Settings, args: &Args) -> Result<(Arc<AppState>, Vec<S
     let state = AppState::new(settings.clone(), database);
 
     eprintln!("provisioning {} studios...", args.tenants);
+    let started = Instant::now();
+    let slugs: Vec<String> = (0..=args.tenants)
+        .map(|i| if i == args.tenants { "baseline".to_owned() } else { format!("studio-{i:04}") })
+        .collect();
+    let done = AtomicUsize::new(0);
+    let made: Vec<Result<(Studio, Option<provision::ProvisionTimings>), BoxError>> =
+        futures::stream::iter(slugs.iter().enumerate())
+            .map(|(i, slug)| {
+                let (state, done) = (&state, &done);
+                async move {
+                    let studio = open_studio(state, settings, args, slug, i).await;
+                    if (done.fetch_add(1, Ordering::Relaxed) + 1) % 500 == 0 {
+                        eprintln!("  {} ready", done.load(Ordering::Relaxed));
+                    }
+                    studio
+                }
+            })
+            .buffered(args.provision_concurrency.max(1))
+            .collect()
+            .await;
     let mut schema_times = Vec::new();
     let mut total_times = Vec::new();
     let mut studios = Vec::new();
-    for i in 0..args.tenants + 1 {
-        let slug = if i == args.tenants { "baseline".to_owned() } else { format!("studio-{i:04}") };
-        let (tenant, timings) = provision_studio(&state, settings, &slug, &format!("Estudio {i}")).await?;
-        schema_times.push(ms(timings.schema_and_migrations));
-        total_times.push(ms(timings.total));
-        let clients = seed(&state, &tenant, args.clients).await?;
-        let authorization = admin_authorization(&state, &tenant).await?;
-        if i < args.tenants {
-            studios.push(Studio { slug, authorization, clients });
+    for studio in made {
+        let (studio, timings) = studio?;
+        if let Some(timings) = timings {
+            schema_times.push(ms(timings.schema_and_migrations));
+            total_times.push(ms(timings.total));
         }
-        if (i + 1) % 100 == 0 {
-            eprintln!("  {} provisioned", i + 1);
-        }
+        studios.push(studio);
     }
+    studios.pop(); // the baseline is loaded on its own route
     schema_times.sort_by(f64::total_cmp);
     total_times.sort_by(f64::total_cmp);
+    if !schema_times.is_empty() {
+        println!(
+            "provisioning {} studios ({} at once), {} migrations, per studio: schema+migrations p50 {:.1} ms, p95 {:.1} ms; \
+             all-in (with admin) p50 {:.1} ms, p95 {:.1} ms; {:.0} s in all with their clients",
+            schema_times.len(),
+            args.provision_concurrency.max(1),
+            migrations::tenant_migrations().len(),
+            percentile(&schema_times, 0.5),
+            percentile(&schema_times, 0.95),
+            percentile(&total_times, 0.5),
+            percentile(&total_times, 0.95),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let (relations, bytes): (i64, i64) =
+        sqlx::query_as("SELECT (SELECT count(*) FROM pg_class), pg_database_size(current_database())")
+            .fetch_one(&state.db.catalog)
+            .await?;
     println!(
-        "provisioning, {} migrations, per studio: schema+migrations p50 {:.1} ms, p95 {:.1} ms; all-in (with admin) p50 {:.1} ms, p95 {:.1} ms",
-        migrations::tenant_migrations().len(),
-        percentile(&schema_times, 0.5),
-        percentile(&schema_times, 0.95),
-        percentile(&total_times, 0.5),
-        percentile(&total_times, 0.95)
+        "database with {} studios: {} relations in the catalog, {:.1} GB on disk ({:.2} MB per studio)",
+        studios.len() + 1,
+        relations,
+        bytes as f64 / 1e9,
+        bytes as f64 / 1e6 / (studios.len() + 1) as f64
     );
     Ok((state, studios))
+}
+
+/// The studio `slug`: provisioned and seeded (with its timings), or found as an earlier
+/// run with `--database` left it.
+async fn open_studio(
+    state: &AppState,
+    settings: &Settings,
+    args: &Args,
+    slug: &str,
+    i: usize,
+) -> Result<(Studio, Option<provision::ProvisionTimings>), BoxError> {
+    let (tenant, timings, clients) = match catalog::find_by_slug(&state.db.catalog, slug).await? {
+        Some(tenant) => {
+            let mut db = state.db.tenants.acquire(&tenant.schema).await?;
+            let clients = sqlx::query_scalar("SELECT id FROM clients ORDER BY name LIMIT $1")
+                .bind(args.clients as i64)
+                .fetch_all(&mut db)
+                .await?;
+            drop(db);
+            (tenant, None, clients)
+        }
+        None => {
+            let (tenant, timings) = provision_studio(state, settings, slug, &format!("Estudio {i}")).await?;
+            let clients = seed(state, &tenant, args.clients).await?;
+            (tenant, Some(timings), clients)
+        }
+    };
+    let authorization = admin_authorization(state, &tenant).await?;
+    Ok((Studio { slug: slug.to_owned(), authorization, clients }, timings))
 }
 
 /// `clients` clients in the studio (a fifth of them schools); their ids.
@@ -270,6 +366,12 @@ fn run(
     }
     if outcome.is_ok() && args.only.contains(&Part::FrontOffice) {
         outcome = front_office::run(&bench);
+    }
+    if outcome.is_ok() && args.only.contains(&Part::Wrk) {
+        outcome = wrk::run(&bench);
+    }
+    if outcome.is_ok() && args.only.contains(&Part::Backends) {
+        outcome = backends::run(&bench);
     }
     let _ = stop_tx.send(());
     outcome

@@ -2,42 +2,62 @@
 //! backends, read from /proc: how many microseconds of CPU a request costs in each, which
 //! wall-clock rates on a shared machine cannot tell.
 
+use std::collections::HashMap;
 use std::fs;
 
-/// Seconds of CPU (user + system) so far.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Cpu {
-    pub server: f64,
-    pub load: f64,
-    pub postgres: f64,
+/// Seconds of CPU (user + system) so far, per thread or process id, with what it is.
+#[derive(Debug, Clone, Default)]
+pub struct Cpu(HashMap<(Part, i32), f64>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Part {
+    Server,
+    Load,
+    Postgres,
 }
 
 impl Cpu {
     /// Now, for this process's threads named `server*` and `load*` and the backends `pids`.
     pub fn now(postgres_pids: &[i32]) -> Cpu {
-        let mut cpu = Cpu::default();
+        let mut cpu = HashMap::new();
         if let Ok(tasks) = fs::read_dir("/proc/self/task") {
             for task in tasks.flatten() {
+                let tid: i32 = task.file_name().to_string_lossy().parse().unwrap_or(0);
                 let comm = fs::read_to_string(task.path().join("comm")).unwrap_or_default();
-                let seconds = fs::read_to_string(task.path().join("stat")).ok().and_then(|s| seconds(&s));
-                match (comm.trim_start(), seconds) {
-                    (c, Some(t)) if c.starts_with("server") => cpu.server += t,
-                    (c, Some(t)) if c.starts_with("load") => cpu.load += t,
-                    _ => {}
+                let part = if comm.starts_with("server") {
+                    Part::Server
+                } else if comm.starts_with("load") {
+                    Part::Load
+                } else {
+                    continue;
+                };
+                if let Some(t) = fs::read_to_string(task.path().join("stat")).ok().and_then(|s| seconds(&s)) {
+                    cpu.insert((part, tid), t);
                 }
             }
         }
-        for pid in postgres_pids {
-            cpu.postgres +=
-                fs::read_to_string(format!("/proc/{pid}/stat")).ok().and_then(|s| seconds(&s)).unwrap_or(0.0);
+        for &pid in postgres_pids {
+            if let Some(t) = fs::read_to_string(format!("/proc/{pid}/stat")).ok().and_then(|s| seconds(&s)) {
+                cpu.insert((Part::Postgres, pid), t);
+            }
         }
-        cpu
+        Cpu(cpu)
     }
 
-    /// Microseconds per request of each, between `earlier` and now.
+    /// Microseconds per request in the server, PostgreSQL and the load generator between
+    /// `earlier` and now, over the threads and backends alive at both times (tokio's
+    /// blocking threads come and go).
     pub fn per_request(&self, earlier: &Cpu, requests: usize) -> (f64, f64, f64) {
-        let per = |a: f64, b: f64| (a - b) * 1e6 / requests.max(1) as f64;
-        (per(self.server, earlier.server), per(self.postgres, earlier.postgres), per(self.load, earlier.load))
+        let spent = |part: Part| -> f64 {
+            let delta: f64 = self
+                .0
+                .iter()
+                .filter(|((p, _), _)| *p == part)
+                .filter_map(|(key, now)| earlier.0.get(key).map(|before| now - before))
+                .sum();
+            delta * 1e6 / requests.max(1) as f64
+        };
+        (spent(Part::Server), spent(Part::Postgres), spent(Part::Load))
     }
 }
 

@@ -20,8 +20,8 @@ EXAMPLES=${FUZZ_EXAMPLES:-15}
 PROFILE=${FUZZ_PROFILE:-debug}
 # Seconds per run (the fuzzing phase repeats until they are spent): with the build and the
 # demo's seeding, the whole script stays under ten minutes.
-STUDIO_SECONDS=${FUZZ_STUDIO_SECONDS:-240}
-OPERATOR_SECONDS=${FUZZ_OPERATOR_SECONDS:-90}
+STUDIO_SECONDS=${FUZZ_STUDIO_SECONDS:-180}
+OPERATOR_SECONDS=${FUZZ_OPERATOR_SECONDS:-60}
 OUT=$PWD/var/fuzz
 mkdir -p "$OUT"
 

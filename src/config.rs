@@ -111,6 +111,12 @@ impl TryFrom<String> for SearchPathMode {
 pub struct DatabaseSettings {
     /// Empty: start (or reuse) the private cluster under `var/` (see `db::local_pg`).
     pub url: String,
+    /// Where the connections that need a session of their own go: the catalog pool (and so
+    /// migrations and the CLI) and the `tenant_changed` listener (`LISTEN`). Empty: `url`.
+    /// Behind PgBouncer in transaction pooling, point it at PostgreSQL itself or at a
+    /// session-pooled alias (see README, "PgBouncer").
+    #[serde(default)]
+    pub session_url: String,
     /// Tenant pool size; 0 (the default) = [`DatabaseSettings::pool_size_for_this_machine`].
     pub max_connections: u32,
     pub acquire_timeout_seconds: u64,
@@ -136,6 +142,7 @@ impl std::fmt::Debug for DatabaseSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DatabaseSettings")
             .field("url", &redact_url(&self.url))
+            .field("session_url", &redact_url(&self.session_url))
             .field("max_connections", &self.max_connections)
             .field("search_path_mode", &self.search_path_mode)
             .finish_non_exhaustive()

@@ -82,7 +82,7 @@ pub async fn open_database(
     let location = tokio::task::spawn_blocking(move || DatabaseLocation::resolve(&db_settings, &root)).await??;
     Database::ensure_exists(&location.url(None)).await?;
     let options = db::connect_options(&location.url(None), &settings.database)?;
-    Ok((location, Database::connect(options, &settings.database)))
+    Ok((location, Database::connect(options, &settings.database)?))
 }
 
 async fn run(command: Command, settings: Settings, root: std::path::PathBuf) -> CliResult {

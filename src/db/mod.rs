@@ -28,10 +28,17 @@ use crate::config::DatabaseSettings;
 
 /// Both pools: `catalog` for the shared schema (tenants, domains, operators, migrations),
 /// `tenants` for tenant requests.
+///
+/// The catalog pool connects to `database.session_url` when set: its statements run outside
+/// transactions as well as inside, and sqlx prepares each in one round trip and executes it
+/// in the next, which a transaction-pooling PgBouncer may send to two different server
+/// connections. The tenant pool runs every statement of `transaction` mode inside its unit
+/// of work's transaction, so it is safe there (see `TenantDb`).
 #[derive(Clone)]
 pub struct Database {
     pub catalog: PgPool,
     pub tenants: TenantPool,
+    /// The tenant pool's connect options (`database.url`).
     pub options: PgConnectOptions,
     /// Whether the server answers, shared by both pools' users (fail fast when it does not).
     pub health: Arc<DbHealth>,
@@ -143,8 +150,14 @@ pub fn connect_options(url: &str, settings: &DatabaseSettings) -> Result<PgConne
 }
 
 impl Database {
-    /// Opens both pools (lazily: connections are made on first use).
-    pub fn connect(options: PgConnectOptions, settings: &DatabaseSettings) -> Database {
+    /// Opens both pools (lazily: connections are made on first use): the tenant pool with
+    /// `options` (`database.url`'s), the catalog pool with `database.session_url`'s when it
+    /// is set, else with `options` too.
+    pub fn connect(options: PgConnectOptions, settings: &DatabaseSettings) -> Result<Database, DbSetupError> {
+        let session = match settings.session_url.trim() {
+            "" => options.clone(),
+            url => connect_options(url, settings)?,
+        };
         let acquire_timeout = Duration::from_secs(settings.acquire_timeout_seconds);
         let max_lifetime = Duration::from_secs(settings.max_lifetime_seconds);
         // The catalog pool serves resolution misses, platform calls and migrations: small.
@@ -158,7 +171,7 @@ impl Database {
                     Ok(())
                 })
             })
-            .connect_lazy_with(options.clone());
+            .connect_lazy_with(session);
         let health = Arc::new(DbHealth::probing(options.clone()));
         let tenants = TenantPool::with_health(
             options.clone(),
@@ -168,7 +181,7 @@ impl Database {
             settings.search_path_mode,
             health.clone(),
         );
-        Database { catalog, tenants, options, health }
+        Ok(Database { catalog, tenants, options, health })
     }
 
     /// Makes sure the database of `url` exists: if the server says it does not, creates it

@@ -98,6 +98,37 @@ impl Drop for TenantDb {
     }
 }
 
+/// A statement prepared unnamed (sqlx's `persistent(false)`), in `transaction` mode.
+///
+/// Behind PgBouncer in transaction pooling, the server connection under this one changes
+/// between transactions. A named statement prepared in one transaction is missing in the
+/// next, and another client's statement of the same name (sqlx numbers them per
+/// connection: `sqlx_s_1`, ...) may already sit on the server connection we get. PgBouncer
+/// 1.21 and later can track named statements (`max_prepared_statements`); older ones, such
+/// as Debian bookworm's 1.18, cannot. An unnamed statement lives only until the next one is
+/// prepared, and ours are all prepared and executed inside the unit of work's transaction,
+/// which keeps the server connection for its whole length: correct through any version.
+/// The price is a parse and plan per statement instead of one per connection.
+struct Unnamed<E>(E);
+
+impl<'q, E: Execute<'q, Postgres>> Execute<'q, Postgres> for Unnamed<E> {
+    fn sql(self) -> SqlStr {
+        self.0.sql()
+    }
+
+    fn statement(&self) -> Option<&PgStatement> {
+        self.0.statement()
+    }
+
+    fn take_arguments(&mut self) -> Result<Option<sqlx::postgres::PgArguments>, sqlx::error::BoxDynError> {
+        self.0.take_arguments()
+    }
+
+    fn persistent(&self) -> bool {
+        false
+    }
+}
+
 /// Marks the connection unclean while a statement runs; clean again (unless a transaction is
 /// open) only when the statement completed without error. A future dropped half-way — a
 /// cancelled request — leaves it unclean.
@@ -134,10 +165,12 @@ impl<'c> Executor<'c> for &'c mut TenantDb {
         'c: 'e,
         E: 'q + Execute<'q, Postgres>,
     {
+        let named = self.mode == SearchPathMode::Session;
         let (pc, in_transaction) = self.split();
         let PooledConn { conn, unclean, .. } = pc;
         *unclean = true;
-        Box::pin(Tracked { inner: conn.fetch_many(query), unclean, in_transaction, failed: false })
+        let inner = if named { conn.fetch_many(query) } else { conn.fetch_many(Unnamed(query)) };
+        Box::pin(Tracked { inner, unclean, in_transaction, failed: false })
     }
 
     fn fetch_optional<'e, 'q: 'e, E>(self, query: E) -> BoxFuture<'e, Result<Option<PgRow>, sqlx::Error>>
@@ -145,11 +178,13 @@ impl<'c> Executor<'c> for &'c mut TenantDb {
         'c: 'e,
         E: 'q + Execute<'q, Postgres>,
     {
+        let named = self.mode == SearchPathMode::Session;
         let (pc, in_transaction) = self.split();
         let PooledConn { conn, unclean, .. } = pc;
         Box::pin(async move {
             *unclean = true;
-            let row = conn.fetch_optional(query).await?;
+            let row =
+                if named { conn.fetch_optional(query).await? } else { conn.fetch_optional(Unnamed(query)).await? };
             *unclean = in_transaction;
             Ok(row)
         })

@@ -45,8 +45,8 @@ pub struct Problem {
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    /// For `validation_failed`: the offending fields.
-    #[oai(skip_serializing_if_is_empty)]
+    /// For `validation_failed`: the offending fields (absent when there are none).
+    #[oai(default, skip_serializing_if_is_empty)]
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
     /// For some conflicts, what a program needs to act on them: `{"from", "to"}` for

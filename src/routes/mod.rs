@@ -86,7 +86,53 @@ pub fn document() -> String {
             }
         }
     }
+    optional_properties_are_nullable(&mut spec);
+    bodies_may_be_unsupported(&mut spec);
     serde_json::to_string_pretty(&spec).expect("a JSON value serialises")
+}
+
+/// An optional property (an `Option` field: not `required`, no `default`) is written as
+/// `null` when it has no value, and `null` is accepted for it in a request body; poem-openapi
+/// documents only its type. Say `nullable: true`; a `$ref` becomes `allOf: [$ref]` so that the
+/// flag has a schema of its own to sit on.
+fn optional_properties_are_nullable(spec: &mut serde_json::Value) {
+    let Some(schemas) = spec["components"]["schemas"].as_object_mut() else { return };
+    for schema in schemas.values_mut() {
+        let required: Vec<String> = schema["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(|name| name.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default();
+        // `get_mut`: indexing a missing key mutably would add it (as null).
+        let Some(properties) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) else { continue };
+        for (name, property) in properties.iter_mut() {
+            if required.contains(name) || property.get("default").is_some() {
+                continue;
+            }
+            if let Some(reference) = property.get("$ref").cloned() {
+                *property = serde_json::json!({"allOf": [{"$ref": reference}]});
+            }
+            property["nullable"] = serde_json::Value::Bool(true);
+        }
+    }
+}
+
+/// An operation that takes a body answers 415 `unsupported_media_type` to a body of another
+/// content type (poem-openapi's own check, before the handler).
+fn bodies_may_be_unsupported(spec: &mut serde_json::Value) {
+    let Some(paths) = spec["paths"].as_object_mut() else { return };
+    let unsupported = serde_json::json!({
+        "description": "The body's content type is not one the operation takes (`unsupported_media_type`)",
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    });
+    for operations in paths.values_mut() {
+        for operation in operations.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
+            if operation.get("requestBody").is_some()
+                && let Some(responses) = operation["responses"].as_object_mut()
+            {
+                responses.entry("415").or_insert_with(|| unsupported.clone());
+            }
+        }
+    }
 }
 
 /// The whole route table with its middleware.

@@ -29,11 +29,42 @@ pub fn server_url(name: &str) -> String {
     location.url(Some(name))
 }
 
-/// Settings for an app on database `db_name`, port 0.
+/// Whether the apps reach the database through PgBouncer (`FOTOSTUDIO_TEST_PGBOUNCER=1`,
+/// see `pgbouncer.rs`).
+pub fn through_pgbouncer() -> bool {
+    crate::pgbouncer::enabled()
+}
+
+/// The URL an app uses for database `name` (`database.url`): through the
+/// transaction-pooling PgBouncer when the tests run through it, else the server itself.
+pub fn app_url(name: &str) -> String {
+    if through_pgbouncer() {
+        crate::pgbouncer::bouncers(&server_url("postgres")).transaction_url(name)
+    } else {
+        server_url(name)
+    }
+}
+
+/// An app's `database.session_url` for database `name`: the session-pooling PgBouncer when
+/// the tests run through it, else empty (the same as `database.url`).
+pub fn app_session_url(name: &str) -> String {
+    if through_pgbouncer() {
+        crate::pgbouncer::bouncers(&server_url("postgres")).session_url(name)
+    } else {
+        String::new()
+    }
+}
+
+/// Settings for an app on database `db_name`, port 0. Through PgBouncer, always in
+/// `transaction` search_path mode: `session` mode is wrong behind transaction pooling.
 pub fn test_settings(db_name: &str) -> Settings {
     let mut settings = Settings::load_env(&root(), "test").expect("test settings load");
     settings.server.port = 0;
-    settings.database.url = server_url(db_name);
+    settings.database.url = app_url(db_name);
+    settings.database.session_url = app_session_url(db_name);
+    if through_pgbouncer() {
+        settings.database.search_path_mode = fotostudio::config::SearchPathMode::Transaction;
+    }
     // Uploaded files of this app only, removed with it.
     settings.storage.data_dir = std::env::temp_dir().join(format!("fotostudio-test-{db_name}"));
     settings
@@ -78,7 +109,7 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
     let without_query = settings.database.url.split('?').next().unwrap();
     let db_name = without_query.rsplit('/').next().unwrap().to_owned();
     let options = db::connect_options(&settings.database.url, &settings.database).unwrap();
-    let database = Database::connect(options, &settings.database);
+    let database = Database::connect(options, &settings.database).unwrap();
     let state = AppState::new(settings, database);
     let app = App::bind(state.clone()).await.expect("bind");
     let base_url = format!("http://{}", app.addr());

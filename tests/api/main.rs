@@ -1,6 +1,7 @@
 //! Integration tests against a real PostgreSQL: one module per area, one binary.
 
 mod helpers;
+mod pgbouncer;
 
 mod agenda;
 mod audit;

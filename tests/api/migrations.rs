@@ -6,7 +6,7 @@ use std::sync::Arc;
 use fotostudio::tenancy::migrations::{self, TenantRun};
 use refinery_core::Migration;
 
-use crate::helpers::{TestApp, server_url, spawn_app};
+use crate::helpers::{TestApp, app_session_url, app_url, spawn_app};
 
 /// The versions of the built-in tenant migrations, plus `extra`.
 fn versions(extra: &[i32]) -> Vec<i32> {
@@ -101,10 +101,15 @@ async fn two_runs_at_once_apply_each_migration_exactly_once() {
 }
 
 fn cli(app: &TestApp, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_fotostudio"))
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_fotostudio"));
+    if crate::helpers::through_pgbouncer() {
+        command.env("FOTOSTUDIO__DATABASE__SEARCH_PATH_MODE", "transaction");
+    }
+    command
         .args(args)
         .env("FOTOSTUDIO_ENV", "test")
-        .env("FOTOSTUDIO__DATABASE__URL", server_url(&app.db_name))
+        .env("FOTOSTUDIO__DATABASE__URL", app_url(&app.db_name))
+        .env("FOTOSTUDIO__DATABASE__SESSION_URL", app_session_url(&app.db_name))
         .env("FOTOSTUDIO_ROOT", env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("run the fotostudio binary")

@@ -231,7 +231,7 @@ async fn admin_authorization(state: &AppState, tenant: &Tenant) -> Result<String
 /// Provisions the studios (timing each) and the baseline studio, and seeds their clients.
 async fn setup(settings: &Settings, args: &Args) -> Result<(Arc<AppState>, Vec<Studio>), BoxError> {
     let options = db::connect_options(&settings.database.url, &settings.database)?;
-    let database = Database::connect(options, &settings.database);
+    let database = Database::connect(options, &settings.database)?;
     migrations::migrate_shared(&database.catalog).await?;
     let state = AppState::new(settings.clone(), database);
 

@@ -60,9 +60,11 @@ async fn a_killed_database_answers_503_at_once_and_the_first_requests_after_it_r
     let own = OwnCluster::start().await;
     Database::create_database_if_missing(&own.cluster.url("postgres"), "fs").await.unwrap();
     let mut settings = test_settings("unused");
+    // This test's own server, directly: no PgBouncer in front of it.
     settings.database.url = own.cluster.url("fs");
+    settings.database.session_url = String::new();
     let options = db::connect_options(&settings.database.url, &settings.database).unwrap();
-    fotostudio::tenancy::migrations::migrate_shared(&Database::connect(options, &settings.database).catalog)
+    fotostudio::tenancy::migrations::migrate_shared(&Database::connect(options, &settings.database).unwrap().catalog)
         .await
         .unwrap();
     let app = spawn_app_with(settings).await;

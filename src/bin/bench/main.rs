@@ -5,6 +5,9 @@
 //! - `front-office` (front_office.rs): a studio with 50,000 orders, 20,000 appointments and
 //!   a 2,000-student roster import — order lists, search and the week's calendar — and
 //!   creating orders with a payment against creating clients, over every studio.
+//! - `workshop` (workshop.rs): a studio with 2,000 materials and 200,000 ledger movements —
+//!   material lists and alerts — then the same ledger in every studio, consumption against
+//!   client creation over every studio, and `inventory verify` over them all.
 //!
 //! Every part prints its figures and the ratios measured in the same run.
 //! `cargo run --release --bin bench -- --only front-office` (see `--help`).
@@ -12,6 +15,7 @@
 mod core;
 mod front_office;
 mod load;
+mod workshop;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -39,6 +43,8 @@ enum Part {
     Core,
     /// Orders, search, the calendar, a roster import, and order against client creation.
     FrontOffice,
+    /// Materials, alerts, consumption against client creation, and the ledger's verification.
+    Workshop,
 }
 
 #[derive(Debug, Parser)]
@@ -270,6 +276,9 @@ fn run(
     }
     if outcome.is_ok() && args.only.contains(&Part::FrontOffice) {
         outcome = front_office::run(&bench);
+    }
+    if outcome.is_ok() && args.only.contains(&Part::Workshop) {
+        outcome = workshop::run(&bench);
     }
     let _ = stop_tx.send(());
     outcome

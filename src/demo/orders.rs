@@ -63,11 +63,12 @@ fn line(i: usize, n: usize) -> OrderItemInput {
     let quantity = if kind == Kind::Print { 2 + (i % 5) as i64 * 4 } else { 1 };
     OrderItemInput {
         kind,
-        description: description.to_owned(),
+        description: Some(description.to_owned()),
         quantity,
-        unit_price: Money(price.parse().unwrap_or_default()),
+        unit_price: Some(Money(price.parse().unwrap_or_default())),
         discount: (i.is_multiple_of(4) && n == 0).then(|| Money(Decimal::from(5))),
         specs: Some(specs.iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect()),
+        quote: None,
         sent: SentKeys::default(),
     }
 }

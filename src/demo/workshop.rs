@@ -17,6 +17,9 @@ use crate::studio::inventory::model::MaterialInput;
 use crate::studio::inventory::movements::{MovementKind, WasteReason};
 use crate::studio::inventory::service as inventory;
 use crate::studio::money::{Money, Quantity};
+use crate::studio::orders::input::OrderFilter;
+use crate::studio::orders::model::OrderStatus;
+use crate::studio::orders::service as orders;
 use crate::studio::production::model::{ProductionOrderInput, ProductionStatus};
 use crate::studio::production::register::{self, RegistrationInput, UsedLine, WastedLine};
 use crate::studio::production::service as production;
@@ -203,9 +206,11 @@ pub async fn seed(admin: &TenantUser) -> ApiResult<()> {
     )
     .await?;
     products::sell(admin, boxes[0], &SaleInput::default()).await?;
-    // A graduation album made for a customer order: held (reserved) for it.
-    let album =
-        production::create(admin, &order_input("Álbum de graduación 30 × 30", 1, Some(Uuid::now_v7()), None)).await?;
+    // A graduation album made for a customer order in production: held (reserved) for it.
+    let in_production = OrderFilter { status: Some(OrderStatus::InProduction), ..OrderFilter::default() };
+    let customer_order =
+        orders::list(admin, &in_production, crate::db::Window { limit: 1, offset: 0 }).await?.1.first().map(|o| o.id);
+    let album = production::create(admin, &order_input("Álbum de graduación 30 × 30", 1, customer_order, None)).await?;
     let used = vec![
         UsedLine { material_id: id("PAP-LUS-A4"), quantity: q("24"), cuts_mm: None },
         UsedLine { material_id: id("TIN-CY-P700"), quantity: q("6"), cuts_mm: None },

@@ -8,6 +8,7 @@ mod money;
 mod payments;
 mod search;
 mod workflow;
+mod workshop;
 
 use chrono::{Datelike, Utc};
 use reqwest::Method;

@@ -59,9 +59,10 @@ async fn the_status_follows_its_workflow_and_the_transitions_set_the_times() {
     let staff = app.user_with_role(&s, "staff").await;
     let users = app.as_studio(&s, Method::GET, "/api/users?role=staff").send().await;
     let assignee = users.body["results"][0]["id"].as_str().unwrap().to_owned();
+    let customer = crate::orders::client_and_order(&app, &s).await;
     let order = create_order(&app, &s, json!({"description": "Álbum de graduación", "planned_quantity": 3,
                                                 "assignee_id": assignee, "due_on": "2026-12-01",
-                                                "order_id": uuid::Uuid::new_v4(), "order_item_id": uuid::Uuid::new_v4()})).await;
+                                                "order_id": customer["id"], "order_item_id": customer["items"][0]["id"]})).await;
     assert_eq!(order["status"], "planned");
     assert_eq!(order["assignee_name"], "staff");
     assert_eq!(order["started_at"], Value::Null);
@@ -116,7 +117,7 @@ async fn registering_a_quoted_frame_takes_exactly_its_moulding_and_makes_its_pro
     let item = q.assert(200).body["frame_item"].clone();
     assert_eq!(q.body["lines"][0]["in_stock"], true);
     // The order item the orders module will keep: its production order carries the specs.
-    let customer_order = uuid::Uuid::new_v4();
+    let customer_order = crate::orders::id(&crate::orders::client_and_order(&app, &s).await);
     let order = create_order(
         &app,
         &s,
@@ -150,7 +151,7 @@ async fn registering_a_quoted_frame_takes_exactly_its_moulding_and_makes_its_pro
     assert_eq!(fetch(&app, &s, &shop.glazing).await["stock"], "1.760");
     let product = &r["products"][0];
     assert_eq!(product["status"], "reserved", "made for a customer order: held for it");
-    assert_eq!(product["order_id"], customer_order.to_string());
+    assert_eq!(product["order_id"], customer_order);
     assert_eq!(product["production_order_id"], oid.as_str());
     assert_eq!(product["price"], "69.00");
     assert!(product["code"].as_str().unwrap().starts_with(&format!("FP-{}-", Utc::now().year())));
@@ -379,7 +380,17 @@ async fn bad_orders_are_refused_naming_the_field_and_only_unused_orders_are_dele
     let s = app.studio("acme").await;
     let other = app.studio("beta").await;
     let their_admin = app.as_studio(&other, Method::GET, "/api/users").send().await.body["results"][0]["id"].clone();
+    let ours = crate::orders::client_and_order(&app, &s).await;
+    let another = crate::orders::client_and_order(&app, &s).await;
+    let theirs = crate::orders::client_and_order(&app, &other).await;
     let cases: Vec<(Value, u16, Option<&str>)> = vec![
+        (json!({"description": "x", "order_id": uuid::Uuid::new_v4()}), 422, Some("order_id")),
+        (json!({"description": "x", "order_id": theirs["id"]}), 422, Some("order_id")),
+        (
+            json!({"description": "x", "order_id": ours["id"], "order_item_id": another["items"][0]["id"]}),
+            422,
+            Some("order_item_id"),
+        ),
         (json!({"description": ""}), 422, Some("description")),
         (json!({"description": "x", "planned_quantity": 0}), 422, Some("planned_quantity")),
         (json!({"description": "x", "planned_quantity": 1_000_000}), 422, Some("planned_quantity")),

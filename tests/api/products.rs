@@ -117,13 +117,14 @@ async fn a_product_is_sold_only_from_stock_or_a_reservation_and_moves_along_its_
     let app = spawn_app().await;
     let s = app.studio("acme").await;
     let client = app.create_client(&s, individual("Luis Rojas")).await;
-    let order = uuid::Uuid::new_v4();
-    let other_order = uuid::Uuid::new_v4();
+    let order = id(&crate::orders::client_and_order(&app, &s).await);
+    let other_order = id(&crate::orders::client_and_order(&app, &s).await);
     let p = id(&create(&app, &s, framed("Paisaje", "Vitrina")).await);
     // in stock → reserved (for an order) → released → reserved again → sold → delivered.
     let reserved = act(&app, &s, &p, "reserve", json!({"order_id": order, "client_id": client})).await;
     assert_eq!(reserved.assert(200).body["status"], "reserved");
-    assert_eq!(reserved.body["order_id"], order.to_string());
+    assert_eq!(reserved.body["order_id"], order);
+    assert_eq!(reserved.body["client_id"], client, "the client named, over the order's");
     assert!(reserved.body["reserved_at"].is_string());
     act(&app, &s, &p, "reserve", json!({"order_id": order})).await.assert(200); // again, same order: no change
     let taken = act(&app, &s, &p, "reserve", json!({"order_id": other_order})).await;
@@ -141,7 +142,7 @@ async fn a_product_is_sold_only_from_stock_or_a_reservation_and_moves_along_its_
     act(&app, &s, &p, "reserve", json!({"order_id": order})).await.assert(200);
     let sold = act(&app, &s, &p, "sell", json!({"client_id": client})).await;
     assert_eq!(sold.assert(200).body["status"], "sold");
-    assert_eq!(sold.body["order_id"], order.to_string(), "a reserved product keeps its order");
+    assert_eq!(sold.body["order_id"], order, "a reserved product keeps its order");
     assert!(sold.body["sold_at"].is_string());
     let again = act(&app, &s, &p, "sell", json!({})).await;
     again.assert_problem(409, "invalid_transition");
@@ -172,7 +173,8 @@ async fn the_orders_module_reserves_releases_and_delivers_through_the_product_se
     let a = id(&create(&app, &s, framed("Marco A", "Taller")).await).parse().unwrap();
     let b = id(&create(&app, &s, framed("Marco B", "Taller")).await).parse().unwrap();
     let c = id(&create(&app, &s, framed("Marco C", "Taller")).await).parse().unwrap();
-    let order = uuid::Uuid::new_v4();
+    let order_of = |body: Value| body["id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap();
+    let order = order_of(crate::orders::client_and_order(&app, &s).await);
     // The order takes A and B (inside its own transaction).
     let mut tx = admin.begin().await.unwrap();
     for product in [a, b] {
@@ -188,7 +190,7 @@ async fn the_orders_module_reserves_releases_and_delivers_through_the_product_se
     assert_eq!(released.len(), 2);
     assert_eq!(app.as_studio(&s, Method::GET, "/api/products/status/in_stock").send().await.body["count"], 3);
     // A second order takes A and C, one is sold at the counter, and the order is delivered.
-    let second = uuid::Uuid::new_v4();
+    let second = order_of(crate::orders::client_and_order(&app, &s).await);
     let mut tx = admin.begin().await.unwrap();
     products::reserve_in(&mut tx, admin.audit(), a, second, None).await.unwrap();
     products::reserve_in(&mut tx, admin.audit(), c, second, None).await.unwrap();
@@ -201,12 +203,13 @@ async fn the_orders_module_reserves_releases_and_delivers_through_the_product_se
     assert!(delivered.iter().all(|p| p.delivered_at.is_some()));
     assert_eq!(app.as_studio(&s, Method::GET, "/api/products/status/delivered").send().await.body["count"], 2);
     // A delivered product cannot be taken by another order; a rolled-back reservation leaves nothing.
+    let third = order_of(crate::orders::client_and_order(&app, &s).await);
     let mut tx = admin.begin().await.unwrap();
-    let refused = products::reserve_in(&mut tx, admin.audit(), a, uuid::Uuid::new_v4(), None).await;
+    let refused = products::reserve_in(&mut tx, admin.audit(), a, third, None).await;
     assert!(refused.is_err());
     drop(tx);
     let mut tx = admin.begin().await.unwrap();
-    products::reserve_in(&mut tx, admin.audit(), b, uuid::Uuid::new_v4(), None).await.unwrap();
+    products::reserve_in(&mut tx, admin.audit(), b, third, None).await.unwrap();
     drop(tx);
     let b_now = app.as_studio(&s, Method::GET, &format!("/api/products/{b}")).send().await;
     assert_eq!(b_now.body["status"], "in_stock");
@@ -326,7 +329,20 @@ async fn another_studio_can_neither_see_change_nor_link_a_studios_products() {
     for action in ["sell", "release", "deliver"] {
         act(&app, &b, &p, action, json!({})).await.assert_problem(404, "not_found");
     }
-    act(&app, &b, &p, "reserve", json!({"order_id": uuid::Uuid::new_v4()})).await.assert_problem(404, "not_found");
+    // B's own order cannot take A's product (404), nor A's order B's product (422, nothing held).
+    let b_order = id(&crate::orders::client_and_order(&app, &b).await);
+    act(&app, &b, &p, "reserve", json!({"order_id": b_order})).await.assert_problem(404, "not_found");
+    act(&app, &b, &p, "sell", json!({"order_id": b_order})).await.assert_problem(404, "not_found");
+    let a_order = id(&crate::orders::client_and_order(&app, &a).await);
+    let b_product = id(&create(&app, &b, framed("De Beta", "Vitrina")).await);
+    for action in ["reserve", "sell"] {
+        let foreign = act(&app, &b, &b_product, action, json!({"order_id": a_order})).await;
+        assert_eq!(foreign.assert(422).fields(), ["order_id"], "{action}");
+    }
+    assert_eq!(
+        app.as_studio(&b, Method::GET, &format!("/api/products/{b_product}")).send().await.body["status"],
+        "in_stock"
+    );
     let linked = app
         .as_studio(&b, Method::POST, "/api/products")
         .json(json!({"name": "x", "kind": "print", "client_id": client}))

@@ -9,6 +9,9 @@
 //! - `wrk` (wrk.rs): the clients list from outside the process with wrk.
 //! - `backends` (backends.rs): PostgreSQL backends' memory under a long load over every
 //!   studio.
+//! - `workshop` (workshop.rs): a studio with 2,000 materials and 200,000 ledger movements —
+//!   material lists and alerts — then the same ledger in every studio, consumption against
+//!   client creation over every studio, and `inventory verify` over them all.
 //!
 //! Every part prints its figures and the ratios measured in the same run.
 //! `cargo run --release --bin bench -- --only front-office` (see `--help`).
@@ -20,6 +23,7 @@ mod front_office;
 mod load;
 mod traffic;
 mod wrk;
+mod workshop;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -54,6 +58,8 @@ enum Part {
     Wrk,
     /// PostgreSQL backends' memory under a long load over every studio (`--memory-seconds`).
     Backends,
+    /// Materials, alerts, consumption against client creation, and the ledger's verification.
+    Workshop,
 }
 
 #[derive(Debug, Parser)]
@@ -372,6 +378,9 @@ fn run(
     }
     if outcome.is_ok() && args.only.contains(&Part::Backends) {
         outcome = backends::run(&bench);
+    }
+    if outcome.is_ok() && args.only.contains(&Part::Workshop) {
+        outcome = workshop::run(&bench);
     }
     let _ = stop_tx.send(());
     outcome

@@ -28,6 +28,21 @@ macro_rules! reading {
     ($($rest:literal),*) => { concat!("WITH o AS (SELECT * FROM production_orders) ", select!($($rest),*)) };
 }
 
+/// Whether the studio has a customer order `order_id` (held, `FOR KEY SHARE`, so it cannot be
+/// deleted meanwhile) and, when `item_id` is given, whether that order has that line.
+#[tracing::instrument(skip_all)]
+pub async fn order_line(db: &mut TenantDb, order_id: Uuid, item_id: Option<Uuid>) -> sqlx::Result<(bool, bool)> {
+    let found: Option<bool> = sqlx::query_scalar(
+        "SELECT $2::uuid IS NULL OR EXISTS (SELECT 1 FROM order_items WHERE order_id = $1 AND id = $2) \
+         FROM orders WHERE id = $1 FOR KEY SHARE",
+    )
+    .bind(order_id)
+    .bind(item_id)
+    .fetch_optional(db)
+    .await?;
+    Ok((found.is_some(), found.unwrap_or(false)))
+}
+
 /// Whether the studio has a production order with this id.
 #[tracing::instrument(skip_all)]
 pub async fn exists(db: &mut TenantDb, id: Uuid) -> sqlx::Result<bool> {

@@ -42,6 +42,21 @@ async fn check_assignee(db: &mut TenantDb, order: &ValidProductionOrder) -> ApiR
     Ok(())
 }
 
+/// The customer order (and line) a production order serves must be the studio's: 422 on
+/// `order_id`, or on `order_item_id` for a line of no order or of another order.
+async fn check_order(db: &mut TenantDb, order: &ValidProductionOrder) -> ApiResult<()> {
+    if let Some(order_id) = order.order_id {
+        let (exists, has_line) = repo::order_line(db, order_id, order.order_item_id).await?;
+        if !exists {
+            return Err(ApiError::invalid("order_id", "no order of this studio has this id"));
+        }
+        if !has_line {
+            return Err(ApiError::invalid("order_item_id", "the order has no line with this id"));
+        }
+    }
+    Ok(())
+}
+
 /// One page of production orders, newest number first.
 pub async fn list(
     user: &TenantUser,
@@ -65,6 +80,7 @@ pub async fn create(user: &TenantUser, input: &ProductionOrderInput) -> ApiResul
     let order = input.validate()?;
     let mut tx = user.begin().await?;
     check_assignee(&mut tx, &order).await?;
+    check_order(&mut tx, &order).await?;
     let number = numbering::next(&mut tx, "PRD", user.tenant.today().year()).await?;
     let created = repo::insert(&mut tx, &number, &order).await?;
     audit::created(&mut tx, user.audit(), &created).await?;
@@ -81,6 +97,7 @@ pub async fn update(user: &TenantUser, id: Uuid, input: &ProductionOrderInput) -
         return Err(closed(&before));
     }
     check_assignee(&mut tx, &order).await?;
+    check_order(&mut tx, &order).await?;
     let after = repo::update(&mut tx, id, &order).await?;
     audit::updated(&mut tx, user.audit(), &before, &after).await?;
     tx.commit().await?;

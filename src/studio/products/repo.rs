@@ -7,6 +7,7 @@ use sqlx::query::QueryAs;
 use uuid::Uuid;
 
 use crate::db::{ListQuery, TenantDb, Window};
+use crate::studio::orders::model::OrderStatus;
 use crate::studio::products::model::{Product, ProductFilter, ProductStatus, ValidProduct};
 
 /// The columns of a [`Product`] over `p` (products) joined to its production order and client.
@@ -181,6 +182,13 @@ pub async fn client_exists(db: &mut TenantDb, id: Uuid) -> sqlx::Result<bool> {
     let found: Option<Uuid> =
         sqlx::query_scalar("SELECT id FROM clients WHERE id = $1 FOR SHARE").bind(id).fetch_optional(db).await?;
     Ok(found.is_some())
+}
+
+/// A customer order of the studio: its status and client, held (`FOR SHARE`) so it can be
+/// neither cancelled, delivered nor deleted while a product is linked to it.
+#[tracing::instrument(skip_all)]
+pub async fn hold_order(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<(OrderStatus, Uuid)>> {
+    sqlx::query_as("SELECT status, client_id FROM orders WHERE id = $1 FOR SHARE").bind(id).fetch_optional(db).await
 }
 
 /// Deletes a product.

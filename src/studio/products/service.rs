@@ -159,8 +159,27 @@ fn same_order(product: &Product, order_id: Option<Uuid>) -> ApiResult<()> {
     }
 }
 
-/// Reserves a product for an order (in the caller's transaction). Reserving it again for
-/// the same order changes nothing.
+/// The order a product is linked to must be an open order of this studio (422 on `field` if
+/// the studio has none with this id, 409 `order_closed` if it is delivered or cancelled). It
+/// is held until the transaction ends, taken before the product (the order's own status
+/// changes lock the order, then its products). Answers the order's client.
+async fn open_order(db: &mut TenantDb, order_id: Uuid, field: &str) -> ApiResult<Uuid> {
+    let (status, client) = repo::hold_order(db, order_id)
+        .await?
+        .ok_or_else(|| ApiError::invalid(field, "no order of this studio has this id"))?;
+    if status.is_closed() {
+        return Err(ApiError::ConflictWith {
+            code: "order_closed",
+            detail: format!("the order is {}; a closed order takes no products", status.as_str()),
+            context: json!({"order_id": order_id, "status": status}),
+        });
+    }
+    Ok(client)
+}
+
+/// Reserves a product for an open order of the studio (in the caller's transaction), for
+/// the order's client unless another is named. Reserving it again for the same order
+/// changes nothing.
 pub async fn reserve_in(
     db: &mut TenantDb,
     audit_ctx: &AuditContext,
@@ -169,6 +188,8 @@ pub async fn reserve_in(
     client_id: Option<Uuid>,
 ) -> ApiResult<Product> {
     check_client(db, client_id, "client_id").await?;
+    let order_client = open_order(db, order_id, "order_id").await?;
+    let client_id = client_id.or(Some(order_client));
     let before = repo::lock(db, id).await?.ok_or_else(not_found)?;
     if before.status == ProductStatus::Reserved && before.order_id == Some(order_id) {
         return Ok(before);
@@ -202,9 +223,13 @@ pub async fn deliver_in(
     step(db, audit_ctx, before, ProductStatus::Delivered, order, None).await
 }
 
-/// Sells a product in stock or reserved (in the caller's transaction).
+/// Sells a product in stock or reserved (in the caller's transaction); an order named must
+/// be an open order of the studio.
 pub async fn sell_in(db: &mut TenantDb, audit_ctx: &AuditContext, id: Uuid, sale: &SaleInput) -> ApiResult<Product> {
     check_client(db, sale.client_id, "client_id").await?;
+    if let Some(order_id) = sale.order_id {
+        open_order(db, order_id, "order_id").await?;
+    }
     let before = repo::lock(db, id).await?.ok_or_else(not_found)?;
     same_order(&before, sale.order_id)?;
     let order = before.order_id.or(sale.order_id);

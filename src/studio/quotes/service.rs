@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::auth::extract::TenantUser;
+use crate::db::TenantDb;
 use crate::http::fields::Checks;
 use crate::http::{ApiError, ApiResult};
 use crate::studio::inventory::attributes::{MouldingSpec, design_kind};
@@ -20,6 +21,7 @@ use crate::studio::quotes::model::{
 use crate::studio::quotes::pricing::{self, Geometry};
 use crate::studio::quotes::repo;
 use crate::studio::settings::{self, StudioSettings};
+use crate::tenancy::model::Tenant;
 
 /// The material a field names, if it is what the field needs (else a failure on the field).
 fn pick<'a>(
@@ -52,9 +54,14 @@ fn is_sheet_of(material: &PricedMaterial, kinds: &[&str]) -> bool {
 
 /// Prices a frame.
 pub async fn frame(user: &TenantUser, input: &FrameQuoteInput) -> ApiResult<FrameQuote> {
+    price_in(&mut user.db().await?, &user.tenant, input).await
+}
+
+/// Prices a frame on `db` (an order's transaction prices the frame lines it takes this way),
+/// with the studio's current materials and settings.
+pub async fn price_in(db: &mut TenantDb, tenant: &Tenant, input: &FrameQuoteInput) -> ApiResult<FrameQuote> {
     let (measures, description) = input.validate()?;
-    let mut db = user.db().await?;
-    let settings = settings::load(&mut db, &user.tenant).await?;
+    let settings = settings::load(db, tenant).await?;
     let optional = [
         (Role::Glazing, "glazing_id", input.glazing_id),
         (Role::Backing, "backing_id", input.backing_id),
@@ -62,7 +69,7 @@ pub async fn frame(user: &TenantUser, input: &FrameQuoteInput) -> ApiResult<Fram
     ];
     let ids: Vec<Uuid> =
         std::iter::once(input.moulding_id).chain(optional.iter().filter_map(|(_, _, id)| *id)).collect();
-    let materials = repo::materials(&mut db, &ids).await?;
+    let materials = repo::materials(db, &ids).await?;
     let mut checks = Checks::new();
     let moulding = pick(&mut checks, &materials, "moulding_id", input.moulding_id, Role::Moulding);
     let sheets: Vec<(Role, &PricedMaterial)> = optional
@@ -79,7 +86,7 @@ pub async fn frame(user: &TenantUser, input: &FrameQuoteInput) -> ApiResult<Fram
     check_sticks(&geometry, spec)?;
 
     let metres = Quantity::from_mm(geometry.moulding_length_mm);
-    let rack = ledger_repo::available_pieces(&mut db, moulding.id).await?;
+    let rack = ledger_repo::available_pieces(db, moulding.id).await?;
     let on_rack = cutting::plan(&rack, &geometry.cuts_mm, settings.min_usable_remnant_mm.into()).is_ok();
     let mut lines =
         vec![pricing::line(Role::Moulding, moulding, metres, pricing::markup(&settings, Role::Moulding), on_rack)];
@@ -125,7 +132,7 @@ pub async fn frame(user: &TenantUser, input: &FrameQuoteInput) -> ApiResult<Fram
             specs: Value::Null,
         },
     };
-    quote.frame_item.specs = snapshot(&quote, &settings, &user.tenant.currency)?;
+    quote.frame_item.specs = snapshot(&quote, &settings, &tenant.currency)?;
     Ok(quote)
 }
 

@@ -16,11 +16,12 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::http::ApiResult;
 use crate::http::fields::Checks;
+use crate::http::{ApiError, ApiResult};
 use crate::studio::money::Money;
 use crate::studio::orders::model::OrderItemKind;
 use crate::studio::orders::pricing::Line;
+use crate::studio::quotes::model::FrameQuoteInput;
 
 /// At most this many lines in one order.
 pub const MAX_ITEMS: usize = 100;
@@ -72,16 +73,25 @@ pub struct OrderInput {
 #[derive(Debug, Clone, Object)]
 pub struct OrderItemInput {
     pub kind: OrderItemKind,
-    /// 1–300 characters.
-    pub description: String,
+    /// 1–300 characters; required unless the line has a `quote` (default: the quote's).
+    pub description: Option<String>,
     /// 1–10000.
     pub quantity: i64,
-    /// The price of one, as the studio writes its prices (with or without tax).
-    pub unit_price: Money,
+    /// The price of one, as the studio writes its prices (with or without tax). Required,
+    /// except on a quoted frame: with a `quote` the server prices the line and sending one
+    /// is a 422; a frame line sent back with its quote snapshot keeps its quoted price.
+    pub unit_price: Option<Money>,
     /// An amount off the line (default 0), at most quantity × unit price.
     pub discount: Option<Money>,
     /// A flat object (at most 20 keys) of text, numbers or booleans: size, moulding, paper...
+    /// A quoted frame's specs are its quote snapshot, written by the server: sent back as
+    /// the order shows them, they keep the line as it was quoted.
     pub specs: Option<BTreeMap<String, Value>>,
+    /// A frame to price now (kind `frame` only): the server quotes it as
+    /// `POST /api/quotes/frame` does, with the studio's current materials and settings, and
+    /// the line keeps the quote's price and every figure in `specs`, unchanged by later
+    /// price or settings changes.
+    pub quote: Option<FrameQuoteInput>,
     #[oai(flatten)]
     pub sent: SentKeys,
 }
@@ -98,8 +108,9 @@ pub struct ValidOrder {
     pub items: Vec<ValidItem>,
 }
 
-/// A line after every rule passed.
-#[derive(Debug, Clone, PartialEq)]
+/// A line after every rule passed. A quoted or kept frame line has its price, specs (and a
+/// quoted one its default description) filled in by the service.
+#[derive(Debug, Clone)]
 pub struct ValidItem {
     pub kind: OrderItemKind,
     pub description: String,
@@ -107,6 +118,19 @@ pub struct ValidItem {
     pub unit_price: Money,
     pub discount: Money,
     pub specs: BTreeMap<String, Value>,
+    pub source: ItemSource,
+}
+
+/// Where a line's price comes from.
+#[derive(Debug, Clone)]
+pub enum ItemSource {
+    /// The price sent.
+    Sent,
+    /// A frame quoted now, from this input (already checked).
+    Quote(Box<FrameQuoteInput>),
+    /// A quoted frame sent back with its snapshot (`specs`): it must be a line the order
+    /// already has, and keeps its quoted price (`unit_price`, if sent, must be it).
+    Kept { unit_price: Option<Money> },
 }
 
 impl ValidItem {
@@ -163,28 +187,70 @@ impl OrderItemInput {
     fn validate(&self, checks: &mut Checks, prefix: &str) -> ValidItem {
         let field = |name: &str| format!("{prefix}{name}");
         self.sent.refuse(checks, prefix, COMPUTED_ITEM_FIELDS);
-        let description = checks.required(&field("description"), &self.description, 300);
+        let description = match (&self.description, &self.quote) {
+            (None, Some(_)) => String::new(),
+            (text, _) => checks.required(&field("description"), text.as_deref().unwrap_or_default(), 300),
+        };
         if !(1..=MAX_QUANTITY).contains(&self.quantity) {
             checks.fail(&field("quantity"), format!("must be between 1 and {MAX_QUANTITY}"));
         }
         let quantity = self.quantity.clamp(1, MAX_QUANTITY) as i32;
-        let unit_price = Money::checked(checks, &field("unit_price"), Some(self.unit_price));
         let discount = Money::checked(checks, &field("discount"), self.discount);
-        // Bounded by now (quantity ≤ 10⁴, price < 10¹⁰): the product cannot overflow.
-        if unit_price.problem().is_none() {
-            let gross = Decimal::from(quantity) * unit_price.0;
-            if Money(gross).problem().is_some() {
-                checks.fail(&field("unit_price"), "quantity × unit_price is too large");
-            } else if discount.0 > gross {
-                checks.fail(&field("discount"), "must not exceed quantity × unit_price");
-            }
-        }
         let specs = self.specs.clone().unwrap_or_default();
-        if let Some(problem) = specs_problem(&specs) {
-            checks.fail(&field("specs"), problem);
+        let specs_problem = specs_problem(&specs);
+        let source = if let Some(quote) = &self.quote {
+            if self.kind != OrderItemKind::Frame {
+                checks.fail(&field("quote"), "only a `frame` line takes a quote");
+            }
+            if self.unit_price.is_some() {
+                checks.fail(&field("unit_price"), "is priced by the server from the quote and must not be sent");
+            }
+            if self.specs.is_some() {
+                checks.fail(&field("specs"), "are the quote's snapshot, written by the server, and must not be sent");
+            }
+            if let Err(ApiError::Validation(errors)) = quote.validate() {
+                for error in errors {
+                    checks.fail(&field(&format!("quote.{}", error.field)), error.message);
+                }
+            }
+            ItemSource::Quote(Box::new(quote.clone()))
+        } else if self.kind == OrderItemKind::Frame && specs_problem.is_some() && is_snapshot(&specs) {
+            ItemSource::Kept { unit_price: self.unit_price }
+        } else {
+            if let Some(problem) = specs_problem {
+                checks.fail(&field("specs"), problem);
+            }
+            ItemSource::Sent
+        };
+        let unit_price = match (&source, self.unit_price) {
+            (ItemSource::Sent, None) => checks.failed(&field("unit_price"), "is required").unwrap_or(Money::ZERO),
+            (ItemSource::Quote(_), _) => Money::ZERO,
+            (_, price) => Money::checked(checks, &field("unit_price"), price),
+        };
+        if matches!(source, ItemSource::Sent) {
+            check_amounts(checks, prefix, quantity, unit_price, discount);
         }
-        ValidItem { kind: self.kind, description, quantity, unit_price, discount, specs }
+        ValidItem { kind: self.kind, description, quantity, unit_price, discount, specs, source }
     }
+}
+
+/// quantity × unit price must be a storable amount, and the discount at most that.
+pub fn check_amounts(checks: &mut Checks, prefix: &str, quantity: i32, unit_price: Money, discount: Money) {
+    // Bounded (quantity ≤ 10⁴, price < 10¹⁰): the product cannot overflow.
+    if unit_price.problem().is_none() {
+        let gross = Decimal::from(quantity) * unit_price.0;
+        if Money(gross).problem().is_some() {
+            checks.fail(&format!("{prefix}unit_price"), "quantity × unit_price is too large");
+        } else if discount.0 > gross {
+            checks.fail(&format!("{prefix}discount"), "must not exceed quantity × unit_price");
+        }
+    }
+}
+
+/// Whether `specs` has the shape of a frame quote's snapshot (which the server writes, and
+/// a client may only send back as it was).
+fn is_snapshot(specs: &BTreeMap<String, Value>) -> bool {
+    ["quoted_at", "consumption", "lines", "price"].iter().all(|key| specs.contains_key(*key))
 }
 
 /// Why `specs` is not a small flat object of text, numbers and booleans.
@@ -211,17 +277,17 @@ fn specs_problem(specs: &BTreeMap<String, Value>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::ApiError;
     use serde_json::json;
 
     fn line(quantity: i64, unit_price: &str, discount: Option<&str>) -> OrderItemInput {
         OrderItemInput {
             kind: OrderItemKind::Print,
-            description: "Impresión 20x30".to_owned(),
+            description: Some("Impresión 20x30".to_owned()),
             quantity,
-            unit_price: Money(unit_price.parse().unwrap()),
+            unit_price: Some(Money(unit_price.parse().unwrap())),
             discount: discount.map(|d| Money(d.parse().unwrap())),
             specs: None,
+            quote: None,
             sent: SentKeys::default(),
         }
     }

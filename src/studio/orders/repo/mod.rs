@@ -200,6 +200,20 @@ pub async fn recount_paid(db: &mut TenantDb, id: Uuid) -> sqlx::Result<()> {
     Ok(())
 }
 
+/// What refers to an order beyond its own rows: the numbers of the production orders that
+/// serve it, and how many finished products it sold or delivered (reserved ones are
+/// released on deletion).
+#[tracing::instrument(skip_all)]
+pub async fn workshop_links(db: &mut TenantDb, id: Uuid) -> sqlx::Result<(Vec<String>, i64)> {
+    sqlx::query_as(
+        "SELECT coalesce((SELECT array_agg(number ORDER BY number) FROM production_orders WHERE order_id = $1), '{}'), \
+         (SELECT count(*) FROM products WHERE order_id = $1 AND status IN ('sold', 'delivered'))",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn delete(db: &mut TenantDb, id: Uuid) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM orders WHERE id = $1").bind(id).execute(db).await?;

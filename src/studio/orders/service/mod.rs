@@ -12,7 +12,7 @@ pub use payments::{record_payment, void_payment};
 pub use status::set_status;
 
 use chrono::Datelike;
-use serde_json::json;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::audit;
@@ -22,11 +22,14 @@ use crate::http::fields::Checks;
 use crate::http::{ApiError, ApiResult};
 use crate::studio::contracts::model::ContractStatus;
 use crate::studio::numbering;
-use crate::studio::orders::input::{OrderFilter, OrderInput, ValidItem, ValidOrder};
-use crate::studio::orders::model::{Order, OrderItem, OrderStatus, OrderSummary};
+use crate::studio::orders::input::{ItemSource, OrderFilter, OrderInput, ValidItem, ValidOrder, check_amounts};
+use crate::studio::orders::model::{Order, OrderItem, OrderItemKind, OrderStatus, OrderSummary};
 use crate::studio::orders::pricing::{self, PricedLine, TaxTerms, Totals};
 use crate::studio::orders::repo::{self, ListFilter, history, items};
+use crate::studio::products::service as products;
+use crate::studio::quotes::service as quotes;
 use crate::studio::settings;
+use crate::tenancy::model::Tenant;
 
 fn not_found() -> ApiError {
     ApiError::not_found("order")
@@ -86,6 +89,68 @@ async fn check_references(db: &mut TenantDb, order: &ValidOrder, before: Option<
     checks.finish()
 }
 
+/// Fills in the frame lines the server prices: a line with a `quote` is quoted now, on `db`
+/// (its price, its snapshot in `specs`, and the quote's description unless one was sent); a
+/// line sent back with its snapshot must be a quoted frame line of the order (`stored`) and
+/// keeps its quoted price. Every failure is a 422 naming the line's field.
+async fn resolve_frames(
+    db: &mut TenantDb,
+    tenant: &Tenant,
+    items: &mut [ValidItem],
+    stored: &[OrderItem],
+) -> ApiResult<()> {
+    let mut checks = Checks::new();
+    for (i, item) in items.iter_mut().enumerate() {
+        let prefix = format!("items[{i}].");
+        match &item.source {
+            ItemSource::Sent => {}
+            ItemSource::Quote(input) => {
+                let quote = match quotes::price_in(db, tenant, input).await {
+                    Ok(quote) => quote,
+                    Err(ApiError::Validation(errors)) => {
+                        for e in errors {
+                            checks.fail(&format!("{prefix}quote.{}", e.field), e.message);
+                        }
+                        continue;
+                    }
+                    Err(other) => return Err(other),
+                };
+                let Value::Object(snapshot) = quote.frame_item.specs else {
+                    return Err(ApiError::internal("a frame quote's snapshot is not an object"));
+                };
+                item.unit_price = quote.frame_item.unit_price;
+                item.specs = snapshot.into_iter().collect();
+                if item.description.is_empty() {
+                    item.description = quote.frame_item.description;
+                }
+                check_amounts(&mut checks, &prefix, item.quantity, item.unit_price, item.discount);
+            }
+            ItemSource::Kept { unit_price } => {
+                let Some(kept) = stored.iter().find(|s| s.kind == OrderItemKind::Frame && s.specs == item.specs) else {
+                    checks.fail(
+                        &format!("{prefix}specs"),
+                        "a frame's quote snapshot stays only on the line of this order that holds it; send a \
+                         `quote` to price a new frame",
+                    );
+                    continue;
+                };
+                if unit_price.is_some_and(|price| price != kept.unit_price) {
+                    checks.fail(
+                        &format!("{prefix}unit_price"),
+                        format!(
+                            "a quoted frame keeps its quoted price ({}); send a new `quote` to re-price it",
+                            kept.unit_price
+                        ),
+                    );
+                }
+                item.unit_price = kept.unit_price;
+                check_amounts(&mut checks, &prefix, item.quantity, item.unit_price, item.discount);
+            }
+        }
+    }
+    checks.finish()
+}
+
 /// Prices the lines under `terms`; an order whose amounts would not fit is a 422 on `items`.
 fn priced(terms: TaxTerms, items: &[ValidItem]) -> ApiResult<(Vec<PricedLine>, Totals)> {
     let lines: Vec<_> = items.iter().map(ValidItem::line).collect();
@@ -137,9 +202,10 @@ pub async fn get(user: &TenantUser, id: Uuid) -> ApiResult<Order> {
 /// the studio's tax settings, which the order keeps.
 pub async fn create(user: &TenantUser, input: &OrderInput) -> ApiResult<Order> {
     let today = user.tenant.today();
-    let order = input.validate(today)?;
+    let mut order = input.validate(today)?;
     let mut tx = user.begin().await?;
     check_references(&mut tx, &order, None).await?;
+    resolve_frames(&mut tx, &user.tenant, &mut order.items, &[]).await?;
     let studio = settings::load(&mut tx, &user.tenant).await?;
     let terms = TaxTerms { rate: studio.tax_rate, prices_include_tax: studio.prices_include_tax };
     let (lines, totals) = priced(terms, &order.items)?;
@@ -161,13 +227,14 @@ pub async fn create(user: &TenantUser, input: &OrderInput) -> ApiResult<Order> {
 pub async fn update(user: &TenantUser, id: Uuid, input: &OrderInput) -> ApiResult<Order> {
     let mut tx = user.begin().await?;
     let summary = locked(&mut tx, id).await?;
-    let order = input.validate(summary.order_date)?;
+    let mut order = input.validate(summary.order_date)?;
     let status = summary.status;
     if status.is_closed() {
         let detail = format!("the order is {}; a closed order cannot change", status.as_str());
         return Err(conflict("order_closed", detail, json!({"status": status})));
     }
     let before = assemble(&mut tx, summary).await?;
+    resolve_frames(&mut tx, &user.tenant, &mut order.items, &before.items).await?;
     let items_changed = !same_items(&before.items, &order.items);
     if items_changed && !status.items_editable() {
         let detail = format!("the order is {}; its lines no longer change", status.as_str());
@@ -191,7 +258,9 @@ pub async fn update(user: &TenantUser, id: Uuid, input: &OrderInput) -> ApiResul
     Ok(after)
 }
 
-/// Deletes a pending or cancelled order that never had a payment (409 otherwise).
+/// Deletes a pending or cancelled order that never had a payment, that no production order
+/// serves and that sold or delivered no finished product (409 otherwise); the products it
+/// held reserved go back in stock.
 pub async fn delete(user: &TenantUser, id: Uuid) -> ApiResult<()> {
     let mut tx = user.begin().await?;
     let summary = locked(&mut tx, id).await?;
@@ -205,7 +274,17 @@ pub async fn delete(user: &TenantUser, id: Uuid) -> ApiResult<()> {
         let detail = format!("the order has {payments} payment(s), voided ones included; cancel it instead");
         return Err(conflict("order_has_payments", detail, json!({"payments": payments})));
     }
+    let (production, sold) = repo::workshop_links(&mut tx, id).await?;
+    if !production.is_empty() {
+        let detail = format!("production orders serve this order ({}); cancel it instead", production.join(", "));
+        return Err(conflict("order_in_production", detail, json!({"production_orders": production})));
+    }
+    if sold > 0 {
+        let detail = format!("{sold} finished product(s) were sold or delivered through this order; cancel it instead");
+        return Err(conflict("order_has_products", detail, json!({"products": sold})));
+    }
     let before = assemble(&mut tx, summary).await?;
+    products::release_order_in(&mut tx, user.audit(), id).await?;
     repo::delete(&mut tx, id).await?;
     audit::deleted(&mut tx, user.audit(), &before).await?;
     tx.commit().await?;

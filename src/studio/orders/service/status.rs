@@ -1,4 +1,5 @@
-//! Status changes: the workflow, the minimum deposit to confirm, and the history.
+//! Status changes: the workflow, the minimum deposit to confirm, the history, and the
+//! finished products that follow the order (released when it is cancelled, delivered with it).
 
 use serde_json::json;
 use uuid::Uuid;
@@ -11,10 +12,13 @@ use crate::studio::orders::input::OrderStatusInput;
 use crate::studio::orders::model::{Order, OrderStatus};
 use crate::studio::orders::repo::{self, history};
 use crate::studio::orders::service::{conflict, detail, locked};
+use crate::studio::products::service as products;
 use crate::studio::settings;
 
 /// Moves an order along its workflow (409 `invalid_transition` naming from and to). Confirming
 /// needs the studio's minimum deposit paid (409 `deposit_required` with what is missing).
+/// Cancelling puts the products reserved for the order back in stock; delivering delivers
+/// every product it holds, reserved or sold — in the same transaction as the change.
 pub async fn set_status(user: &TenantUser, id: Uuid, input: &OrderStatusInput) -> ApiResult<Order> {
     let note = input.validate()?;
     let to = input.status;
@@ -39,6 +43,16 @@ pub async fn set_status(user: &TenantUser, id: Uuid, input: &OrderStatusInput) -
         }
     }
     repo::set_status(&mut tx, id, to).await?;
+    // The finished products the order holds follow it, in this transaction.
+    match to {
+        OrderStatus::Cancelled => {
+            products::release_order_in(&mut tx, user.audit(), id).await?;
+        }
+        OrderStatus::Delivered => {
+            products::deliver_order_in(&mut tx, user.audit(), id).await?;
+        }
+        _ => {}
+    }
     history::record(&mut tx, id, Some(from), to, Some(user.user_id), note.as_deref()).await?;
     let changes = json!({"before": {"status": from}, "after": {"status": to}, "note": note});
     audit::record(&mut tx, user.audit(), Entry::new("order.status_changed", "order", Some(id), changes)).await?;

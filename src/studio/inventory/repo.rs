@@ -31,7 +31,11 @@ const LOW: &str = "(minimum_stock > 0 AND stock <= minimum_stock) = ";
 #[tracing::instrument(skip_all)]
 pub async fn list(db: &mut TenantDb, filter: &MaterialFilter, window: Window) -> sqlx::Result<(i64, Vec<Material>)> {
     let mut list = ListQuery::new(concat!("SELECT ", columns!(" FROM materials")), "lower(name), id");
-    list.filter("category = ", filter.category)
+    // Counted over the table in a subquery (no joins, every filter a column): the page then
+    // walks `materials_name_idx` (or `materials_category_idx`) and stops after its rows,
+    // where a window count would build every matching row, attributes and all, to sort it.
+    list.count_from("materials")
+        .filter("category = ", filter.category)
         .filter(LOW, filter.low_stock)
         .contains(SEARCH_TEXT, filter.search.as_deref());
     list.fetch(db, window).await
@@ -45,7 +49,7 @@ pub async fn alerts(db: &mut TenantDb, window: Window) -> sqlx::Result<(i64, Vec
         concat!("SELECT ", columns!(", stock / nullif(minimum_stock, 0) AS share FROM materials")),
         "share, minimum_stock - stock DESC, sku",
     );
-    list.filter(LOW, Some(true));
+    list.count_from("materials").filter(LOW, Some(true));
     list.fetch(db, window).await
 }
 

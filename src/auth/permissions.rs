@@ -78,6 +78,16 @@ pub enum Permission {
     ReadFinancialReports,
     /// The inventory and production reports and their files.
     ReadWorkshopReports,
+    /// The dashboard and its parts.
+    ReadDashboard,
+    /// Every key figure, its trends and comparisons, and the targets.
+    ReadMetrics,
+    /// The money figures (revenue, payments, average order value): their actuals, trends
+    /// and comparisons. Other metrics asked for there need ReadMetrics (checked by the service).
+    ReadMoneyMetrics,
+    /// Set and change targets.
+    WriteTargets,
+    DeleteTargets,
 }
 
 use Permission::*;
@@ -132,6 +142,13 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     // Accountants see the money; the workshop's reports are the owner's and manager's.
     (ReadFinancialReports, &[Admin, Manager, Accountant]),
     (ReadWorkshopReports, &[Admin, Manager]),
+    // The owner's and manager's view; accountants follow the money figures they already
+    // read in the financial report; staff see none of it. Managers set targets (no deletes).
+    (ReadDashboard, &[Admin, Manager]),
+    (ReadMetrics, &[Admin, Manager]),
+    (ReadMoneyMetrics, &[Admin, Manager, Accountant]),
+    (WriteTargets, &[Admin, Manager]),
+    (DeleteTargets, &[Admin]),
 ];
 
 /// Every tenant route (method, poem path pattern) and the permission it needs.
@@ -244,6 +261,25 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("GET", "/api/reports/production", ReadWorkshopReports),
     // The inventory and production files also need ReadWorkshopReports (checked by the service).
     ("GET", "/api/reports/export/:format", ReadFinancialReports),
+    ("GET", "/api/dashboard", ReadDashboard),
+    ("GET", "/api/dashboard/revenue", ReadDashboard),
+    ("GET", "/api/dashboard/orders", ReadDashboard),
+    ("GET", "/api/dashboard/clients", ReadDashboard),
+    ("GET", "/api/metrics", ReadMetrics),
+    ("POST", "/api/metrics", WriteTargets),
+    ("GET", "/api/metrics/revenue", ReadMoneyMetrics),
+    ("GET", "/api/metrics/orders", ReadMetrics),
+    ("GET", "/api/metrics/clients", ReadMetrics),
+    ("GET", "/api/metrics/inventory", ReadMetrics),
+    ("GET", "/api/metrics/production", ReadMetrics),
+    ("GET", "/api/metrics/efficiency", ReadMetrics),
+    ("GET", "/api/metrics/dashboard", ReadMetrics),
+    // Other metrics than the money ones also need ReadMetrics (checked by the service).
+    ("GET", "/api/metrics/trends", ReadMoneyMetrics),
+    ("GET", "/api/metrics/comparison", ReadMoneyMetrics),
+    ("GET", "/api/metrics/:id", ReadMetrics),
+    ("PUT", "/api/metrics/:id", WriteTargets),
+    ("DELETE", "/api/metrics/:id", DeleteTargets),
 ];
 
 /// Whether `role` has `permission`. A permission missing from the matrix is denied.

@@ -39,4 +39,8 @@ pub enum ApiTags {
     Audit,
     /// Financial, inventory and production reports and their PDF, XLSX and CSV files (reportes).
     Reports,
+    /// The month at a glance, with charts (panel).
+    Dashboard,
+    /// Key figures, their trends and comparisons, and the studio's targets (indicadores).
+    Metrics,
 }

@@ -31,7 +31,9 @@ pub mod agenda;
 pub mod audit_log;
 pub mod clients;
 pub mod contracts;
+pub mod dashboard;
 pub mod inventory;
+pub mod kpis;
 pub mod money;
 pub mod numbering;
 pub mod orders;
@@ -58,6 +60,8 @@ pub type Apis = (
     settings::api::SettingsApi,
     audit_log::api::AuditApi,
     reports::api::ReportsApi,
+    dashboard::api::DashboardApi,
+    kpis::api::MetricsApi,
 );
 
 /// The value of [`Apis`].
@@ -75,5 +79,7 @@ pub fn apis() -> Apis {
         settings::api::SettingsApi,
         audit_log::api::AuditApi,
         reports::api::ReportsApi,
+        dashboard::api::DashboardApi,
+        kpis::api::MetricsApi,
     )
 }

@@ -6,7 +6,7 @@
 mod access;
 mod exports;
 mod figures;
-mod fixture;
+pub mod fixture;
 
 use reqwest::Method;
 

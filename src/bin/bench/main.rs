@@ -22,8 +22,8 @@ mod cpu;
 mod front_office;
 mod load;
 mod traffic;
-mod wrk;
 mod workshop;
+mod wrk;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -5,12 +5,15 @@
 //! - `front-office` (front_office.rs): a studio with 50,000 orders, 20,000 appointments and
 //!   a 2,000-student roster import — order lists, search and the week's calendar — and
 //!   creating orders with a payment against creating clients, over every studio.
+//! - `insight` (insight.rs): a studio with five years of orders, stock movements and
+//!   production — the dashboard, the reports, key figures, exports and their memory.
 //!
 //! Every part prints its figures and the ratios measured in the same run.
 //! `cargo run --release --bin bench -- --only front-office` (see `--help`).
 
 mod core;
 mod front_office;
+mod insight;
 mod load;
 
 use std::net::SocketAddr;
@@ -28,7 +31,7 @@ use tokio::runtime::Runtime;
 use uuid::Uuid;
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: insight::Counted<mimalloc::MiMalloc> = insight::Counted(mimalloc::MiMalloc);
 
 type BoxError = Box<dyn std::error::Error>;
 
@@ -39,6 +42,8 @@ enum Part {
     Core,
     /// Orders, search, the calendar, a roster import, and order against client creation.
     FrontOffice,
+    /// The dashboard, reports, key figures and exports over five years of data.
+    Insight,
 }
 
 #[derive(Debug, Parser)]
@@ -270,6 +275,9 @@ fn run(
     }
     if outcome.is_ok() && args.only.contains(&Part::FrontOffice) {
         outcome = front_office::run(&bench);
+    }
+    if outcome.is_ok() && args.only.contains(&Part::Insight) {
+        outcome = insight::run(&bench);
     }
     let _ = stop_tx.send(());
     outcome

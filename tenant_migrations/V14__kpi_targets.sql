@@ -30,3 +30,8 @@ CREATE INDEX orders_client_date_idx ON orders (client_id, order_date) WHERE stat
 
 -- Delivery times: orders by the time they were delivered.
 CREATE INDEX orders_delivered_idx ON orders (delivered_at) INCLUDE (order_date) WHERE delivered_at IS NOT NULL;
+
+-- Used against wasted (production efficiency, the production report): the counted kinds of
+-- movements of a span, read from the index alone.
+CREATE INDEX stock_movements_use_idx ON stock_movements (occurred_at)
+    INCLUDE (id, material_id, kind, quantity, value, waste_reason) WHERE kind IN ('consumption', 'waste', 'return');

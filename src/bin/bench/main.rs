@@ -12,6 +12,8 @@
 //! - `workshop` (workshop.rs): a studio with 2,000 materials and 200,000 ledger movements —
 //!   material lists and alerts — then the same ledger in every studio, consumption against
 //!   client creation over every studio, and `inventory verify` over them all.
+//! - `insight` (insight.rs): a studio with five years of orders, stock movements and
+//!   production — the dashboard, the reports, key figures, exports and their memory.
 //!
 //! Every part prints its figures and the ratios measured in the same run.
 //! `cargo run --release --bin bench -- --only front-office` (see `--help`).
@@ -20,6 +22,7 @@ mod backends;
 mod core;
 mod cpu;
 mod front_office;
+mod insight;
 mod load;
 mod traffic;
 mod workshop;
@@ -43,7 +46,7 @@ use tokio::runtime::Runtime;
 use uuid::Uuid;
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: insight::Counted<mimalloc::MiMalloc> = insight::Counted(mimalloc::MiMalloc);
 
 type BoxError = Box<dyn std::error::Error>;
 
@@ -60,6 +63,8 @@ enum Part {
     Backends,
     /// Materials, alerts, consumption against client creation, and the ledger's verification.
     Workshop,
+    /// The dashboard, reports, key figures and exports over five years of data.
+    Insight,
 }
 
 #[derive(Debug, Parser)]
@@ -381,6 +386,9 @@ fn run(
     }
     if outcome.is_ok() && args.only.contains(&Part::Workshop) {
         outcome = workshop::run(&bench);
+    }
+    if outcome.is_ok() && args.only.contains(&Part::Insight) {
+        outcome = insight::run(&bench);
     }
     let _ = stop_tx.send(());
     outcome

@@ -26,19 +26,18 @@ use crate::studio::reports::repo::snapshot;
 
 /// Months the charts cover.
 const TREND_MONTHS: usize = 12;
-/// Where each span sits in the list sent to [`figures::compute`]: twelve months ending
-/// with the month shown, the same twelve a year earlier, the year so far, and that year
-/// a year earlier.
+/// Where each span sits in the lists sent to [`figures::compute`]: twelve months ending
+/// with the month shown, then the year so far (and the same a year earlier, for revenue).
 const MONTH: usize = TREND_MONTHS - 1;
-const MONTH_LAST_YEAR: usize = 2 * TREND_MONTHS - 1;
-const YEAR: usize = 2 * TREND_MONTHS;
-const YEAR_LAST_YEAR: usize = 2 * TREND_MONTHS + 1;
+const YEAR: usize = TREND_MONTHS;
 
 /// The days a dashboard covers.
 struct Days {
     months: Vec<CalendarPeriod>,
-    /// Every span, in the order of the constants above.
+    /// The twelve months and the year, in the order of the constants above.
     spans: Vec<Period>,
+    /// The same days a year earlier.
+    last_year: Vec<Period>,
 }
 
 impl Days {
@@ -86,10 +85,10 @@ fn days(user: &TenantUser, month: Option<&str>) -> ApiResult<Days> {
     let year_from = PeriodKind::Year.first_day(shown.first);
     let a_year_before = |d: NaiveDate| d.checked_sub_months(Months::new(12)).unwrap_or(d);
     let mut spans: Vec<Period> = months.iter().map(|m| m.span).collect();
-    spans.extend(months.iter().map(|m| m.a_year_before(tz).span));
     spans.push(span(tz, year_from, shown.span.to));
-    spans.push(span(tz, a_year_before(year_from), a_year_before(shown.span.to)));
-    Ok(Days { months, spans })
+    let mut last_year: Vec<Period> = months.iter().map(|m| m.a_year_before(tz).span).collect();
+    last_year.push(span(tz, a_year_before(year_from), a_year_before(shown.span.to)));
+    Ok(Days { months, spans, last_year })
 }
 
 fn header(user: &TenantUser, days: &Days) -> DashboardHeader {
@@ -122,10 +121,9 @@ async fn open(user: &TenantUser, days: &Days, metrics: &[Metric]) -> ApiResult<(
     Ok((db, figures))
 }
 
-const SALES: [Metric; 3] = [Metric::Revenue, Metric::Orders, Metric::ActiveClients];
-
-async fn revenue_in(db: &mut TenantDb, days: &Days, figures: &Figures) -> ApiResult<RevenueSection> {
+async fn revenue_in(user: &TenantUser, db: &mut TenantDb, days: &Days, figures: &Figures) -> ApiResult<RevenueSection> {
     let rows = repo::by_service(db, days.year(), days.month()).await?;
+    let before = figures::compute(db, &user.tenant.timezone, &days.last_year, &[Metric::Revenue]).await?;
     let by_service: Vec<ServiceRevenue> = RevenueKind::ALL
         .into_iter()
         .map(|service| {
@@ -150,12 +148,12 @@ async fn revenue_in(db: &mut TenantDb, days: &Days, figures: &Figures) -> ApiRes
     let by_month_chart =
         Chart::new(ChartKind::Line, "Ventas por mes", MetricUnit::Money, days.month_keys(), days.month_labels())
             .with("revenue", "Ventas", series[..TREND_MONTHS].to_vec())
-            .with("last_year", "Un año antes", series[TREND_MONTHS..2 * TREND_MONTHS].to_vec());
+            .with("last_year", "Un año antes", before.series(Metric::Revenue)[..TREND_MONTHS].to_vec());
     Ok(RevenueSection {
         month_total: money(figures.get(Metric::Revenue, MONTH)),
         year_total: money(figures.get(Metric::Revenue, YEAR)),
-        month_total_last_year: money(figures.get(Metric::Revenue, MONTH_LAST_YEAR)),
-        year_total_last_year: money(figures.get(Metric::Revenue, YEAR_LAST_YEAR)),
+        month_total_last_year: money(before.get(Metric::Revenue, MONTH)),
+        year_total_last_year: money(before.get(Metric::Revenue, YEAR)),
         by_service,
         by_service_chart,
         service_share_chart,
@@ -284,11 +282,11 @@ async fn workshop_in(db: &mut TenantDb, days: &Days, figures: &Figures) -> ApiRe
 /// The whole dashboard of `month` (`YYYY-MM`, default the current one).
 pub async fn dashboard(user: &TenantUser, month: Option<&str>) -> ApiResult<Dashboard> {
     let days = days(user, month)?;
-    let metrics = [SALES.as_slice(), &[Metric::DeliveryDays, Metric::Efficiency]].concat();
+    let metrics = [Metric::Revenue, Metric::ActiveClients, Metric::DeliveryDays, Metric::Efficiency];
     let (mut db, figures) = open(user, &days, &metrics).await?;
     let dashboard = Dashboard {
         header: header(user, &days),
-        revenue: revenue_in(&mut db, &days, &figures).await?,
+        revenue: revenue_in(user, &mut db, &days, &figures).await?,
         orders: orders_in(user, &mut db, &days, &figures).await?,
         clients: clients_in(&days, &figures),
         workshop: workshop_in(&mut db, &days, &figures).await?,
@@ -300,7 +298,7 @@ pub async fn dashboard(user: &TenantUser, month: Option<&str>) -> ApiResult<Dash
 pub async fn revenue(user: &TenantUser, month: Option<&str>) -> ApiResult<RevenueDashboard> {
     let days = days(user, month)?;
     let (mut db, figures) = open(user, &days, &[Metric::Revenue]).await?;
-    let revenue = revenue_in(&mut db, &days, &figures).await?;
+    let revenue = revenue_in(user, &mut db, &days, &figures).await?;
     db.commit().await?;
     Ok(RevenueDashboard { header: header(user, &days), revenue })
 }

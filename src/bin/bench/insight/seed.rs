@@ -1,0 +1,92 @@
+//! The insight studio: provisioned like any other, given the front office's five years of
+//! orders (`front_office/seed.sql`) and then this part's workshop (`seed.sql`: materials,
+//! 200,000 movements, 5,000 production orders), vacuumed and analysed as autovacuum would
+//! have, and checked: every material's stock is the sum of its ledger, the ledger's running
+//! stock is what each movement says, and the counts are what the reads are measured over.
+
+use std::time::Instant;
+
+use fotostudio::app::AppState;
+use fotostudio::config::Settings;
+use fotostudio::tenancy::model::Tenant;
+
+use crate::{BoxError, admin_authorization, provision_studio};
+
+/// The studio the insight reads and exports run against.
+pub struct InsightStudio {
+    pub tenant: Tenant,
+    /// Its admin's `Authorization` header.
+    pub authorization: String,
+}
+
+/// The tables the two seeds write.
+const SEEDED: [&str; 16] = [
+    "users",
+    "clients",
+    "contracts",
+    "roster_students",
+    "orders",
+    "order_items",
+    "order_payments",
+    "order_status_history",
+    "appointments",
+    "document_counters",
+    "materials",
+    "stock_movements",
+    "production_orders",
+    "production_registrations",
+    "products",
+    "package_orders",
+];
+
+/// Provisions `estudio-insight`, seeds it and checks the seed.
+pub async fn insight_studio(state: &AppState, settings: &Settings) -> Result<InsightStudio, BoxError> {
+    let (tenant, _) = provision_studio(state, settings, "estudio-insight", "Estudio Insight").await?;
+    let started = Instant::now();
+    for script in [include_str!("../front_office/seed.sql"), include_str!("seed.sql")] {
+        let mut db = state.db.tenants.acquire(&tenant.schema).await?;
+        db.begin().await?;
+        sqlx::raw_sql(script).execute(&mut db).await?;
+        db.commit().await?;
+    }
+    let mut catalog = state.db.catalog.acquire().await?;
+    for table in SEEDED {
+        let sql = format!("VACUUM (ANALYZE) {}.{table}", tenant.schema.quoted());
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *catalog).await?;
+    }
+    let seeded = started.elapsed();
+    let mut db = state.db.tenants.acquire(&tenant.schema).await?;
+    let counts: (i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM order_items), (SELECT count(*) FROM order_payments), \
+         (SELECT count(*) FROM materials), (SELECT count(*) FROM stock_movements), \
+         (SELECT count(*) FROM production_orders), (SELECT count(*) FROM production_registrations)",
+    )
+    .fetch_one(&mut db)
+    .await?;
+    println!(
+        "seeded `{}` in {:.1} s: {} orders ({} lines, {} payments), {} materials, {} stock movements, \
+         {} production orders ({} registered)",
+        tenant.slug,
+        seeded.as_secs_f64(),
+        counts.0,
+        counts.1,
+        counts.2,
+        counts.3,
+        counts.4,
+        counts.5,
+        counts.6
+    );
+    let (stock, running): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM materials m WHERE m.stock <> (SELECT sum(quantity) FROM stock_movements s \
+           WHERE s.material_id = m.id)), \
+         (SELECT count(*) FROM (SELECT stock_after, sum(quantity) OVER (PARTITION BY material_id ORDER BY seq) AS r \
+           FROM stock_movements) l WHERE l.stock_after <> l.r)",
+    )
+    .fetch_one(&mut db)
+    .await?;
+    if stock + running > 0 {
+        return Err(format!("the ledger seed is inconsistent: stock {stock}, running stock {running}").into());
+    }
+    let authorization = admin_authorization(state, &tenant).await?;
+    Ok(InsightStudio { tenant, authorization })
+}

@@ -87,6 +87,7 @@ pub fn document() -> String {
         }
     }
     optional_properties_are_nullable(&mut spec);
+    items_may_be_null(&mut spec);
     bodies_may_be_unsupported(&mut spec);
     serde_json::to_string_pretty(&spec).expect("a JSON value serialises")
 }
@@ -113,6 +114,18 @@ fn optional_properties_are_nullable(spec: &mut serde_json::Value) {
             }
             property["nullable"] = serde_json::Value::Bool(true);
         }
+    }
+}
+
+/// Arrays of `Option`s — `(schema, property)` — whose items are `null` where there is no value
+/// (a chart series has a gap); poem-openapi documents only the item's type.
+const NULLABLE_ITEMS: &[(&str, &str)] = &[("Series", "values")];
+
+fn items_may_be_null(spec: &mut serde_json::Value) {
+    for (schema, property) in NULLABLE_ITEMS {
+        let items = &mut spec["components"]["schemas"][schema]["properties"][property]["items"];
+        assert!(items.is_object(), "{schema}.{property} is a documented array");
+        items["nullable"] = serde_json::Value::Bool(true);
     }
 }
 

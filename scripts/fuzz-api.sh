@@ -116,20 +116,38 @@ PLATFORM='^/api/(platform|tenants|signup)(/|$)'
 ST=$(cd "$VENV/bin" && pwd)/schemathesis
 schemathesis() { (cd "$OUT" && "$ST" run "$@"); }
 
+# schemathesis exits 1 for a failed check and also when the tool itself breaks while generating
+# cases (seen: hypothesis's "AST constructor recursion depth mismatch", at random). A run that
+# failed a check fails; one whose only problems are exceptions raised inside the tool's own
+# packages is reported and passes, since no request was judged wrong.
+judge() {
+  python3 - "$1" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+failures = [case.get("name") for case in root.iter("testcase") if case.find("failure") is not None]
+errors = [(case.get("name"), (case.find("error").text or "")) for case in root.iter("testcase") if case.find("error") is not None]
+own = [name for name, text in errors if "site-packages/hypothesis" in text or "site-packages/schemathesis" in text]
+for name in own:
+    print(f"note: schemathesis broke while generating cases for {name} (a tool error, not a server defect)")
+sys.exit(1 if failures or len(own) < len(errors) else 0)
+PY
+}
+
 status=0
 echo
 echo "=== schemathesis as the demo studio's admin (X-Tenant: demo), studio routes"
 schemathesis "$BASE/openapi.json" "${COMMON[@]}" --max-time "$STUDIO_SECONDS" \
   -H "Authorization: Bearer $ADMIN_TOKEN" -H "X-Tenant: demo" \
   --exclude-path-regex "$PLATFORM" \
-  --report junit --report-junit-path "$OUT/studio.junit.xml" || status=1
+  --report junit --report-junit-path "$OUT/studio.junit.xml" || judge "$OUT/studio.junit.xml" || status=1
 
 echo
 echo "=== schemathesis as an operator, platform routes"
 schemathesis "$BASE/openapi.json" "${COMMON[@]}" --max-time "$OPERATOR_SECONDS" \
   -H "Authorization: Bearer $OPERATOR_TOKEN" \
   --include-path-regex "$PLATFORM" \
-  --report junit --report-junit-path "$OUT/operator.junit.xml" || status=1
+  --report junit --report-junit-path "$OUT/operator.junit.xml" || judge "$OUT/operator.junit.xml" || status=1
 
 if grep -q '"level":"ERROR"' "$OUT/server.log"; then
   echo "the server logged errors during the run:" >&2

@@ -196,6 +196,49 @@ fn main() -> Result<(), BoxError> {
     result
 }
 
+/// Loads `a` and then `b` for `--seconds` each (after a warm-up), in two rounds, over the
+/// same connections, and prints each load and the ratio b ÷ a of the same run against
+/// `target`: how a write compares with creating a client.
+fn alternate<A: load::Workload, B: load::Workload>(
+    bench: &Bench<'_>,
+    over: usize,
+    (a_name, a): (&str, Arc<A>),
+    (b_name, b): (&str, Arc<B>),
+    target: f64,
+) {
+    let (connections, seconds) = (bench.args.connections, bench.args.seconds);
+    let warmup = Duration::from_secs(2);
+    let duration = Duration::from_secs(seconds);
+    println!(
+        "spread over {over} studios, {connections} connections, {seconds} s each after {} s warm-up, two rounds:",
+        warmup.as_secs()
+    );
+    println!("{:<44} {:>10} {:>8} {:>8} {:>8}", "writing", "per s", "p50 ms", "p99 ms", "errors");
+    let row = |name: &str, r: &load::LoadResult| {
+        println!("{:<44} {:>10.0} {:>8.2} {:>8.2} {:>8}", name, r.rps(), r.p(0.5), r.p(0.99), r.errors);
+    };
+    let (mut a_results, mut b_results) = (Vec::new(), Vec::new());
+    for round in 1..=2 {
+        bench.client_rt.block_on(load::load(bench.addr, connections, warmup, a.clone()));
+        let ra = bench.client_rt.block_on(load::load(bench.addr, connections, duration, a.clone()));
+        row(&format!("{a_name} (round {round})"), &ra);
+        bench.client_rt.block_on(load::load(bench.addr, connections, warmup, b.clone()));
+        let rb = bench.client_rt.block_on(load::load(bench.addr, connections, duration, b.clone()));
+        row(&format!("{b_name} (round {round})"), &rb);
+        a_results.push(ra);
+        b_results.push(rb);
+    }
+    let ratios: Vec<String> =
+        a_results.iter().zip(&b_results).map(|(a, b)| format!("{:.2}", b.rps() / a.rps())).collect();
+    let total = |rs: &[load::LoadResult]| rs.iter().map(|r| r.requests).sum::<usize>() as f64;
+    let overall = total(&b_results) / total(&a_results);
+    println!(
+        "ratio {b_name} ÷ {a_name} (same run): {} by round, {overall:.2} overall (target ≥ {target}: {})",
+        ratios.join(" and "),
+        if overall >= target { "met" } else { "MISSED" }
+    );
+}
+
 /// The `p` quantile (0–1) of sorted values.
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {

@@ -21,7 +21,7 @@ use hyper::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::load::{Conn, Gets, LoadResult, Workload, get, load, post_json, sequential};
+use crate::load::{Conn, Gets, Workload, get, load, post_json, sequential};
 use crate::{Bench, BoxError, admin_authorization, percentile, provision_studio};
 
 /// The studio the reads run against: its tenant and its admin's `Authorization`.
@@ -307,38 +307,7 @@ fn creation(bench: &Bench<'_>, stocked: &[Target]) -> Result<(), BoxError> {
          POST /api/inventory/movements (consumption) {consumption_ms:.2} ms",
         bench.args.read_requests
     );
-    let (connections, seconds) = (bench.args.connections, bench.args.seconds);
-    let warmup = Duration::from_secs(2);
-    println!(
-        "spread over {} studios, {connections} connections, {seconds} s each after {} s warm-up, two rounds:",
-        stocked.len(),
-        warmup.as_secs()
-    );
-    println!("{:<34} {:>10} {:>8} {:>8} {:>8}", "writing", "per s", "p50 ms", "p99 ms", "errors");
-    let row = |name: &str, r: &LoadResult| {
-        println!("{:<34} {:>10.0} {:>8.2} {:>8.2} {:>8}", name, r.rps(), r.p(0.5), r.p(0.99), r.errors);
-    };
-    let duration = Duration::from_secs(seconds);
-    let (mut client_results, mut consumption_results) = (Vec::new(), Vec::new());
-    for round in 1..=2 {
-        bench.client_rt.block_on(load(bench.addr, connections, warmup, clients.clone()));
-        let c = bench.client_rt.block_on(load(bench.addr, connections, duration, clients.clone()));
-        row(&format!("a client (round {round})"), &c);
-        bench.client_rt.block_on(load(bench.addr, connections, warmup, consumption.clone()));
-        let m = bench.client_rt.block_on(load(bench.addr, connections, duration, consumption.clone()));
-        row(&format!("a consumption (round {round})"), &m);
-        client_results.push(c);
-        consumption_results.push(m);
-    }
-    let ratios: Vec<String> =
-        client_results.iter().zip(&consumption_results).map(|(c, m)| format!("{:.2}", m.rps() / c.rps())).collect();
-    let total = |rs: &[LoadResult]| rs.iter().map(|r| r.requests).sum::<usize>() as f64;
-    let overall = total(&consumption_results) / total(&client_results);
-    println!(
-        "ratio consumptions ÷ clients (same run): {} by round, {overall:.2} overall (target ≥ 0.5 {})",
-        ratios.join(" and "),
-        if overall >= 0.5 { "met" } else { "MISSED" }
-    );
+    crate::alternate(bench, stocked.len(), ("a client", clients), ("a consumption", consumption), 0.5);
     Ok(())
 }
 

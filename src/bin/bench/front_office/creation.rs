@@ -4,13 +4,13 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use hyper::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::load::{Conn, LoadResult, Workload, load, post_json};
+use crate::load::{Conn, Workload, post_json};
 use crate::{Bench, BoxError, ms, percentile};
 
 const GIVEN: [&str; 12] =
@@ -146,36 +146,12 @@ pub fn run(bench: &Bench<'_>) -> Result<(), BoxError> {
     let clients = Arc::new(ClientCreation { targets: targets.clone(), next: AtomicUsize::new(0) });
     let orders = Arc::new(OrderWithPayment { targets });
     bench.client_rt.block_on(unloaded(bench, &clients, &orders))?;
-    let (connections, seconds) = (bench.args.connections, bench.args.seconds);
-    let warmup = Duration::from_secs(2);
-    println!(
-        "creation spread over {} studios, {connections} connections, {seconds} s each after {} s warm-up, two rounds:",
+    crate::alternate(
+        bench,
         bench.studios.len(),
-        warmup.as_secs()
-    );
-    println!("{:<44} {:>10} {:>8} {:>8} {:>8}", "creating", "per s", "p50 ms", "p99 ms", "errors");
-    let row = |name: &str, r: &LoadResult| {
-        println!("{:<44} {:>10.0} {:>8.2} {:>8.2} {:>8}", name, r.rps(), r.p(0.5), r.p(0.99), r.errors);
-    };
-    let duration = Duration::from_secs(seconds);
-    let (mut client_results, mut order_results) = (Vec::new(), Vec::new());
-    for round in 1..=2 {
-        bench.client_rt.block_on(load(bench.addr, connections, warmup, clients.clone()));
-        let c = bench.client_rt.block_on(load(bench.addr, connections, duration, clients.clone()));
-        row(&format!("a client (round {round})"), &c);
-        bench.client_rt.block_on(load(bench.addr, connections, warmup, orders.clone()));
-        let o = bench.client_rt.block_on(load(bench.addr, connections, duration, orders.clone()));
-        row(&format!("an order of 3 lines + its payment (round {round})"), &o);
-        client_results.push(c);
-        order_results.push(o);
-    }
-    let ratios: Vec<String> =
-        client_results.iter().zip(&order_results).map(|(c, o)| format!("{:.2}", o.rps() / c.rps())).collect();
-    let total = |rs: &[LoadResult]| rs.iter().map(|r| r.requests).sum::<usize>() as f64;
-    println!(
-        "ratio orders with payment ÷ clients (same run): {} by round, {:.2} overall (target ≥ 0.5)",
-        ratios.join(" and "),
-        total(&order_results) / total(&client_results)
+        ("a client", clients),
+        ("an order of 3 lines + its payment", orders),
+        0.5,
     );
     Ok(())
 }

@@ -271,6 +271,38 @@ async fn provision_studio(
         .map_err(|e| format!("provisioning {slug}: {:?}", e.problem()))?)
 }
 
+/// Provisions `slug`, runs each seed script in a transaction of its own and analyses
+/// `tables`; the studio and how long seeding took.
+async fn seeded_studio(
+    state: &AppState,
+    settings: &Settings,
+    (slug, name): (&str, &str),
+    scripts: &[&str],
+    tables: &[&str],
+) -> Result<(Tenant, Duration), BoxError> {
+    let (tenant, _) = provision_studio(state, settings, slug, name).await?;
+    let started = Instant::now();
+    for script in scripts {
+        let mut db = state.db.tenants.acquire(&tenant.schema).await?;
+        db.begin().await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(*script)).execute(&mut db).await?;
+        db.commit().await?;
+    }
+    analyse(state, &tenant, tables).await?;
+    Ok((tenant, started.elapsed()))
+}
+
+/// `VACUUM (ANALYZE)` of a studio's `tables`, as autovacuum would have run. VACUUM runs
+/// outside a transaction, which a `transaction`-mode handle never is: the catalog pool's.
+async fn analyse(state: &AppState, tenant: &Tenant, tables: &[&str]) -> Result<(), BoxError> {
+    let mut catalog = state.db.catalog.acquire().await?;
+    for table in tables {
+        let sql = format!("VACUUM (ANALYZE) {}.{table}", tenant.schema.quoted());
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *catalog).await?;
+    }
+    Ok(())
+}
+
 /// The `Authorization` header of a token of the studio's first admin, as sign-in would issue.
 async fn admin_authorization(state: &AppState, tenant: &Tenant) -> Result<String, BoxError> {
     let admin: Uuid = {

@@ -22,7 +22,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::load::{Conn, Gets, Workload, get, load, post_json, sequential};
-use crate::{Bench, BoxError, admin_authorization, percentile, provision_studio};
+use crate::{Bench, BoxError, admin_authorization, percentile, seeded_studio};
 
 /// The studio the reads run against: its tenant and its admin's `Authorization`.
 struct BigStudio {
@@ -45,14 +45,14 @@ pub fn run(bench: &Bench<'_>) -> Result<(), BoxError> {
 
 /// Provisions `taller-grande`, seeds it with `workshop/seed.sql` and checks its ledger.
 async fn big_studio(state: &AppState, settings: &Settings) -> Result<BigStudio, BoxError> {
-    let (tenant, _) = provision_studio(state, settings, "taller-grande", "Taller Grande").await?;
-    let started = Instant::now();
-    let mut db = state.db.tenants.acquire(&tenant.schema).await?;
-    db.begin().await?;
-    sqlx::raw_sql(include_str!("workshop/seed.sql")).execute(&mut db).await?;
-    db.commit().await?;
-    analyse(state, &tenant).await?;
-    let seeded = started.elapsed();
+    let (tenant, seeded) = seeded_studio(
+        state,
+        settings,
+        ("taller-grande", "Taller Grande"),
+        &[include_str!("workshop/seed.sql")],
+        &SEEDED,
+    )
+    .await?;
     let mut db = state.db.tenants.acquire(&tenant.schema).await?;
     let (materials, movements, pieces, low): (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT count(*) FROM materials), (SELECT count(*) FROM stock_movements), \
@@ -73,16 +73,6 @@ async fn big_studio(state: &AppState, settings: &Settings) -> Result<BigStudio, 
     );
     let authorization = admin_authorization(state, &tenant).await?;
     Ok(BigStudio { tenant, authorization })
-}
-
-/// `VACUUM (ANALYZE)` of the seeded tables, as autovacuum would have run.
-async fn analyse(state: &AppState, tenant: &Tenant) -> Result<(), BoxError> {
-    let mut catalog = state.db.catalog.acquire().await?;
-    for table in SEEDED {
-        let sql = format!("VACUUM (ANALYZE) {}.{table}", tenant.schema.quoted());
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *catalog).await?;
-    }
-    Ok(())
 }
 
 /// A read of the big studio and its p50 target in milliseconds.
@@ -204,7 +194,7 @@ async fn stock_every_studio(bench: &Bench<'_>, big: &BigStudio) -> Result<Vec<Ta
         .fetch_all(&mut db)
         .await?;
         db.commit().await?;
-        analyse(&bench.state, &tenant).await?;
+        crate::analyse(&bench.state, &tenant, &SEEDED).await?;
         targets.push(Target { slug: studio.slug.clone(), authorization: studio.authorization.clone(), materials });
         if (i + 1) % 20 == 0 {
             eprintln!("  {} copied ({:.0} s)", i + 1, started.elapsed().as_secs_f64());

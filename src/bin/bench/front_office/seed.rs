@@ -4,8 +4,6 @@
 //! `paid` is the sum of completed payments, `search_text` what the trigger writes, each
 //! status the last step of the history, and the counters the last numbers given.
 
-use std::time::Instant;
-
 use fotostudio::app::AppState;
 use fotostudio::config::Settings;
 use fotostudio::db::TenantDb;
@@ -15,7 +13,7 @@ use fotostudio::tenancy::model::Tenant;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::{BoxError, admin_authorization, provision_studio};
+use crate::{BoxError, admin_authorization, seeded_studio};
 
 /// The studio the front office's reads run against.
 pub struct BigStudio {
@@ -41,19 +39,9 @@ const SEEDED: [&str; 10] = [
 
 /// Provisions `estudio-grande`, seeds it and checks the seed.
 pub async fn big_studio(state: &AppState, settings: &Settings) -> Result<BigStudio, BoxError> {
-    let (tenant, _) = provision_studio(state, settings, "estudio-grande", "Estudio Grande").await?;
-    let started = Instant::now();
-    let mut db = state.db.tenants.acquire(&tenant.schema).await?;
-    db.begin().await?;
-    sqlx::raw_sql(include_str!("seed.sql")).execute(&mut db).await?;
-    db.commit().await?;
-    // VACUUM runs outside a transaction, which a `transaction`-mode handle never is.
-    let mut catalog = state.db.catalog.acquire().await?;
-    for table in SEEDED {
-        let sql = format!("VACUUM (ANALYZE) {}.{table}", tenant.schema.quoted());
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *catalog).await?;
-    }
-    let seeded = started.elapsed();
+    let (tenant, seeded) =
+        seeded_studio(state, settings, ("estudio-grande", "Estudio Grande"), &[include_str!("seed.sql")], &SEEDED)
+            .await?;
     let mut db = state.db.tenants.acquire(&tenant.schema).await?;
     let counts: (i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT count(*) FROM clients), (SELECT count(*) FROM orders), (SELECT count(*) FROM order_items), \

@@ -4,13 +4,11 @@
 //! have, and checked: every material's stock is the sum of its ledger, the ledger's running
 //! stock is what each movement says, and the counts are what the reads are measured over.
 
-use std::time::Instant;
-
 use fotostudio::app::AppState;
 use fotostudio::config::Settings;
 use fotostudio::tenancy::model::Tenant;
 
-use crate::{BoxError, admin_authorization, provision_studio};
+use crate::{BoxError, admin_authorization, seeded_studio};
 
 /// The studio the insight reads and exports run against.
 pub struct InsightStudio {
@@ -41,20 +39,9 @@ const SEEDED: [&str; 16] = [
 
 /// Provisions `estudio-insight`, seeds it and checks the seed.
 pub async fn insight_studio(state: &AppState, settings: &Settings) -> Result<InsightStudio, BoxError> {
-    let (tenant, _) = provision_studio(state, settings, "estudio-insight", "Estudio Insight").await?;
-    let started = Instant::now();
-    for script in [include_str!("../front_office/seed.sql"), include_str!("seed.sql")] {
-        let mut db = state.db.tenants.acquire(&tenant.schema).await?;
-        db.begin().await?;
-        sqlx::raw_sql(script).execute(&mut db).await?;
-        db.commit().await?;
-    }
-    let mut catalog = state.db.catalog.acquire().await?;
-    for table in SEEDED {
-        let sql = format!("VACUUM (ANALYZE) {}.{table}", tenant.schema.quoted());
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *catalog).await?;
-    }
-    let seeded = started.elapsed();
+    let scripts = [include_str!("../front_office/seed.sql"), include_str!("seed.sql")];
+    let (tenant, seeded) =
+        seeded_studio(state, settings, ("estudio-insight", "Estudio Insight"), &scripts, &SEEDED).await?;
     let mut db = state.db.tenants.acquire(&tenant.schema).await?;
     let counts: (i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM order_items), (SELECT count(*) FROM order_payments), \

@@ -123,6 +123,10 @@ pub struct DatabaseSettings {
     /// Pooled connections are recycled after this long: every tenant schema a backend
     /// touches grows its relation cache.
     pub max_lifetime_seconds: u64,
+    /// How long a released tenant connection may be kept for its studio's next request
+    /// while other requests wait (session mode; 0: never). See `db::affinity_pool`.
+    #[serde(default)]
+    pub affinity_hold_microseconds: u64,
     pub search_path_mode: SearchPathMode,
     pub statement_cache_capacity: usize,
 }
@@ -293,6 +297,9 @@ impl Settings {
         }
         if self.database.max_connections > 1000 {
             return fail("database.max_connections", "must be at most 1000 (0 = twice this machine's cores)");
+        }
+        if self.database.affinity_hold_microseconds > 10_000 {
+            return fail("database.affinity_hold_microseconds", "must be at most 10000 (0 = never hold)");
         }
         if self.auth.jwt_secret.len() < 32 {
             return fail("auth.jwt_secret", "must be at least 32 bytes long");

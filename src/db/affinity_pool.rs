@@ -12,7 +12,14 @@
 //! - a released connection goes first to a waiter for its own key; waiters for other keys
 //!   are passed over at most `MAX_SKIPS` times or `MAX_DETOUR`, whichever comes first, then
 //!   served in arrival order — nobody waits unboundedly for "their" connection, and nobody
-//!   waits while a connection is idle.
+//!   waits while a connection is idle, except:
+//! - anticipation: when callers wait but none for the released connection's key, the
+//!   connection may be *held* for its key a short while (`set_hold`, a few hundred µs) — a
+//!   studio's requests come in runs (a person clicking through, a client's burst), and the
+//!   caller that just finished usually asks again within a round trip. A held connection
+//!   goes to its key's next caller (a hit), or, once the hold expires, to the waiters as any
+//!   released one. Holding pays only where callers come back, so the pool keeps a running
+//!   score of holds that were taken and stops holding (probing now and then) while few are.
 //!
 //! It is generic over what it pools (`Manage`), so its rules are unit-tested without a
 //! database.
@@ -29,6 +36,10 @@ use tokio::sync::oneshot;
 const MAX_SKIPS: u32 = 4;
 /// How long a waiter may be passed over at most.
 const MAX_DETOUR: Duration = Duration::from_millis(20);
+/// Below this share of holds taken (a running average), the pool stops holding...
+const HOLD_WORTH_IT: f32 = 0.2;
+/// ...except for one release in this many, to notice when holding pays again.
+const HOLD_PROBE_EVERY: u64 = 16;
 
 /// What a pool pools: how to open one, which key it is on, whether an idle one is reusable.
 pub trait Manage: Send + Sync + 'static {
@@ -46,6 +57,15 @@ struct Slot<C> {
     conn: C,
     created: Instant,
     idle_since: Instant,
+    /// Kept for its key's next caller until then (see the module docs).
+    held_until: Option<Instant>,
+}
+
+impl<C> Slot<C> {
+    /// Whether anyone may take it at `now` (it is not held for its key, or no longer).
+    fn free_at(&self, now: Instant) -> bool {
+        self.held_until.is_none_or(|until| until <= now)
+    }
 }
 
 enum Grant<C> {
@@ -71,6 +91,12 @@ struct State<M: Manage> {
     waiters: VecDeque<Waiter<M>>,
     next_waiter: u64,
     closed: bool,
+    /// How long a released connection may be held for its key; zero: never.
+    hold: Duration,
+    /// Running average of holds that ended with their key's caller taking the connection.
+    hold_score: f32,
+    /// Releases that could have held, for probing while holding does not pay.
+    hold_chances: u64,
 }
 
 /// What happened to acquires, for the benchmark and `/metrics`.
@@ -84,6 +110,10 @@ pub struct Counters {
     pub opened: AtomicU64,
     /// Acquires that had to wait.
     pub waits: AtomicU64,
+    /// Released connections held for their key (anticipation).
+    pub holds: AtomicU64,
+    /// Holds that ended with their key's caller taking the connection (counted in `hits`).
+    pub holds_taken: AtomicU64,
 }
 
 struct Inner<M: Manage> {
@@ -129,7 +159,16 @@ enum Next<M: Manage> {
 
 impl<M: Manage> AffinityPool<M> {
     pub fn new(manager: M, max_size: usize, wait_timeout: Duration) -> AffinityPool<M> {
-        let state = State { idle: VecDeque::new(), open: 0, waiters: VecDeque::new(), next_waiter: 0, closed: false };
+        let state = State {
+            idle: VecDeque::new(),
+            open: 0,
+            waiters: VecDeque::new(),
+            next_waiter: 0,
+            closed: false,
+            hold: Duration::ZERO,
+            hold_score: 1.0,
+            hold_chances: 0,
+        };
         let inner = Inner {
             manager,
             max_size: max_size.max(1),
@@ -146,6 +185,11 @@ impl<M: Manage> AffinityPool<M> {
 
     pub fn counters(&self) -> &Counters {
         &self.inner.counters
+    }
+
+    /// How long a released connection may be held for its key's next caller (zero: never).
+    pub fn set_hold(&self, hold: Duration) {
+        self.inner.lock().hold = hold;
     }
 
     /// A connection, preferably one already on `key` (see the module docs).
@@ -188,7 +232,7 @@ impl<M: Manage> AffinityPool<M> {
                 self.inner.counters.opened.fetch_add(1, Ordering::Relaxed);
                 self.inner.counters.switches.fetch_add(1, Ordering::Relaxed);
                 let now = Instant::now();
-                let slot = Slot { conn, created: now, idle_since: now };
+                let slot = Slot { conn, created: now, idle_since: now, held_until: None };
                 Ok(Pooled { slot: Some(slot), pool: self.inner.clone(), idle_for: Duration::ZERO })
             }
             failed => {
@@ -245,16 +289,27 @@ impl<M: Manage> Inner<M> {
         if state.closed {
             return Err(sqlx::Error::PoolClosed);
         }
-        // The most recently used connection on this key: its caches are the warmest.
+        let now = Instant::now();
+        self.end_expired_holds(&mut state, now);
+        // The most recently used connection on this key (held for it or not): its caches are
+        // the warmest.
         if let Some(at) = state.idle.iter().rposition(|s| self.manager.key_of(&s.conn).as_ref() == Some(key)) {
-            let slot = state.idle.remove(at).expect("the index was just found");
+            let mut slot = state.idle.remove(at).expect("the index was just found");
+            if slot.held_until.take().is_some() {
+                self.counters.holds_taken.fetch_add(1, Ordering::Relaxed);
+                state.score_hold(true);
+            }
             return Ok(Next::Take(slot));
         }
         if state.open < self.max_size {
             state.open += 1;
             return Ok(Next::Open);
         }
-        if let Some(slot) = state.idle.pop_front() {
+        if let Some(at) = state.idle.iter().position(|s| s.free_at(now)) {
+            let mut slot = state.idle.remove(at).expect("the index was just found");
+            if slot.held_until.take().is_some() {
+                state.score_hold(false);
+            }
             return Ok(Next::Take(slot));
         }
         let (tx, rx) = oneshot::channel();
@@ -270,31 +325,82 @@ impl<M: Manage> Inner<M> {
         self.lock().waiters.retain(|w| w.id != id);
     }
 
-    /// Takes a connection back: to a waiter if any (preferring one for its key), else idle.
-    fn release(&self, mut slot: Slot<M::Conn>) {
+    /// Takes a connection back: to a waiter for its key if any, else held for its key if
+    /// that pays, else to the waiter whose turn it is, else idle.
+    fn release(self: &Arc<Self>, mut slot: Slot<M::Conn>) {
         let key = self.manager.key_of(&slot.conn);
         let mut state = self.lock();
         if state.closed {
             state.open -= 1;
             return;
         }
+        let now = Instant::now();
+        self.end_expired_holds(&mut state, now);
+        state.waiters.retain(|w| !w.tx.is_closed());
+        if let (Some(key), Some(chosen)) = (&key, choose(&state.waiters, key.as_ref())) {
+            let for_its_key = &state.waiters[chosen].key == key;
+            if !for_its_key && !overdue(&state.waiters[0]) && state.worth_holding() {
+                self.counters.holds.fetch_add(1, Ordering::Relaxed);
+                let until = now + state.hold;
+                slot.held_until = Some(until);
+                slot.idle_since = now;
+                state.idle.push_back(slot);
+                drop(state);
+                self.end_hold_at(until);
+                return;
+            }
+        }
+        if let Some(slot) = self.hand_to_a_waiter(&mut state, slot) {
+            state.idle.push_back(slot);
+        }
+    }
+
+    /// Gives `slot` to the waiter `choose` picks (skipping those gone); back if none is left.
+    fn hand_to_a_waiter(&self, state: &mut State<M>, mut slot: Slot<M::Conn>) -> Option<Slot<M::Conn>> {
+        let key = self.manager.key_of(&slot.conn);
         loop {
             state.waiters.retain(|w| !w.tx.is_closed());
             let Some(chosen) = choose(&state.waiters, key.as_ref()) else {
                 slot.idle_since = Instant::now();
-                state.idle.push_back(slot);
-                return;
+                return Some(slot);
             };
             for passed in state.waiters.iter_mut().take(chosen) {
                 passed.skipped += 1;
             }
             let waiter = state.waiters.remove(chosen).expect("chosen among the waiters");
             match waiter.tx.send(Grant::Conn(slot)) {
-                Ok(()) => return,
+                Ok(()) => return None,
                 Err(Grant::Conn(back)) => slot = back,
                 Err(Grant::Open) => unreachable!("a connection was sent"),
             }
         }
+    }
+
+    /// Held connections whose hold is over go to the waiters, as if released now. Called on
+    /// every acquire and release, so under load a hold ends close to its time; the timer of
+    /// `end_hold_at` covers a quiet pool.
+    fn end_expired_holds(&self, state: &mut State<M>, now: Instant) {
+        while let Some(at) = state.idle.iter().position(|s| s.held_until.is_some_and(|until| until <= now)) {
+            let mut slot = state.idle.remove(at).expect("the index was just found");
+            slot.held_until = None;
+            state.score_hold(false);
+            if let Some(slot) = self.hand_to_a_waiter(state, slot) {
+                state.idle.insert(at, slot);
+            }
+        }
+    }
+
+    /// Makes sure a hold ends by `until` even if nothing else happens in the pool.
+    fn end_hold_at(self: &Arc<Self>, until: Instant) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+        let inner = Arc::downgrade(self);
+        runtime.spawn(async move {
+            tokio::time::sleep_until(until.into()).await;
+            if let Some(inner) = inner.upgrade() {
+                let mut state = inner.lock();
+                inner.end_expired_holds(&mut state, Instant::now());
+            }
+        });
     }
 
     /// Forgets a connection that may not be reused, and gives its room to a waiter.
@@ -322,14 +428,33 @@ impl<M: Manage> Inner<M> {
     }
 }
 
+impl<M: Manage> State<M> {
+    /// Whether to hold a released connection for its key now (see the module docs).
+    fn worth_holding(&mut self) -> bool {
+        if self.hold.is_zero() {
+            return false;
+        }
+        self.hold_chances += 1;
+        self.hold_score >= HOLD_WORTH_IT || self.hold_chances % HOLD_PROBE_EVERY == 0
+    }
+
+    fn score_hold(&mut self, taken: bool) {
+        self.hold_score = self.hold_score * 0.875 + if taken { 0.125 } else { 0.0 };
+    }
+}
+
 /// Which waiter gets a connection on `key`: the first waiting for that key, unless the
 /// oldest waiter has been passed over enough — then the oldest.
 fn choose<M: Manage>(waiters: &VecDeque<Waiter<M>>, key: Option<&M::Key>) -> Option<usize> {
-    let oldest = waiters.front()?;
-    if oldest.skipped >= MAX_SKIPS || oldest.since.elapsed() >= MAX_DETOUR {
+    if overdue(waiters.front()?) {
         return Some(0);
     }
     Some(waiters.iter().position(|w| Some(&w.key) == key).unwrap_or(0))
+}
+
+/// Whether a waiter has been passed over enough: it goes next, nothing is held before it.
+fn overdue<M: Manage>(waiter: &Waiter<M>) -> bool {
+    waiter.skipped >= MAX_SKIPS || waiter.since.elapsed() >= MAX_DETOUR
 }
 
 impl<M: Manage> Pooled<M> {
@@ -522,9 +647,81 @@ mod tests {
         assert_eq!(pool.status().size, 1);
     }
 
+    #[tokio::test]
+    async fn a_released_connection_is_held_for_its_keys_next_caller_then_goes_to_the_waiters() {
+        let pool = pool(1);
+        pool.set_hold(Duration::from_millis(50));
+        let held = on(&pool, "a").await;
+        let id = held.id;
+        let for_b = tokio::spawn({
+            let pool = pool.clone();
+            async move { pool.acquire(&"b").await.map(|c| (c.id, c.key, Instant::now())) }
+        });
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        // No waiter for "a": the connection is held for "a" instead of switched to "b".
+        drop(held);
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        assert!(!for_b.is_finished(), "b waits while the connection is held for a");
+        let again = on(&pool, "a").await;
+        assert_eq!((again.id, again.key), (id, Some("a")), "a's next caller took it, still on a");
+        assert_eq!(pool.counters().holds.load(Ordering::SeqCst), 1);
+        assert_eq!(pool.counters().holds_taken.load(Ordering::SeqCst), 1);
+
+        // Nobody comes back for "a" this time: the hold ends and b gets the connection.
+        let released = Instant::now();
+        drop(again);
+        let (got, key, at) = for_b.await.unwrap().unwrap();
+        assert_eq!((got, key), (id, Some("a")), "the held connection, to be switched");
+        let waited = at - released;
+        assert!(waited >= Duration::from_millis(50) && waited < Duration::from_millis(500), "{waited:?}");
+        assert_eq!(pool.counters().holds.load(Ordering::SeqCst), 2);
+        assert_eq!(pool.counters().holds_taken.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn nothing_is_held_without_waiters_for_an_overdue_waiter_or_while_holds_are_not_taken() {
+        let pool = pool(1);
+        pool.set_hold(Duration::from_millis(2));
+        // No one waiting: released connections just go idle, free for anyone.
+        drop(on(&pool, "a").await);
+        assert_eq!(on(&pool, "b").await.key, Some("b"));
+        assert_eq!(pool.counters().holds.load(Ordering::SeqCst), 0);
+
+        // Callers of fresh keys one after another, a waiter always queued: holds expire
+        // untaken, and the pool soon holds only one release in HOLD_PROBE_EVERY.
+        let mut held = on(&pool, "k0").await;
+        let keys: Vec<&'static str> = (1..=80).map(|i| &*format!("k{i}").leak()).collect();
+        for key in keys {
+            let next = tokio::spawn({
+                let pool = pool.clone();
+                async move { on(&pool, key).await }
+            });
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            drop(held);
+            held = next.await.unwrap();
+        }
+        let holds = pool.counters().holds.load(Ordering::SeqCst);
+        assert_eq!(pool.counters().holds_taken.load(Ordering::SeqCst), 0);
+        assert!((5..=20).contains(&holds), "{holds} holds over 80 releases");
+
+        // A waiter passed over MAX_DETOUR already is served at once, not held back.
+        let pool = self::pool(1);
+        pool.set_hold(Duration::from_secs(5));
+        let held = on(&pool, "a").await;
+        let for_b = tokio::spawn({
+            let pool = pool.clone();
+            async move { pool.acquire(&"b").await.is_ok() }
+        });
+        tokio::time::sleep(MAX_DETOUR + Duration::from_millis(5)).await;
+        drop(held);
+        assert!(tokio::time::timeout(Duration::from_secs(1), for_b).await.unwrap().unwrap());
+        assert_eq!(pool.counters().holds.load(Ordering::SeqCst), 0);
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn many_callers_on_many_keys_never_share_a_connection_nor_exceed_the_size() {
         let pool = AffinityPool::new(Fakes::default(), 4, Duration::from_secs(10));
+        pool.set_hold(Duration::from_micros(300));
         let keys = ["a", "b", "c", "d", "e", "f", "g", "h"];
         let tasks: Vec<_> = (0..32)
             .map(|t| {

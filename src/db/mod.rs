@@ -181,6 +181,7 @@ impl Database {
             settings.search_path_mode,
             health.clone(),
         );
+        tenants.set_hold(Duration::from_micros(settings.affinity_hold_microseconds));
         Ok(Database { catalog, tenants, options, health })
     }
 

@@ -178,6 +178,12 @@ impl TenantPool {
         self.pool.counters()
     }
 
+    /// How long a released connection may wait for its studio's next request (session
+    /// mode only: in transaction mode no connection is on a studio between requests).
+    pub fn set_hold(&self, hold: Duration) {
+        self.pool.set_hold(hold);
+    }
+
     pub fn close(&self) {
         self.pool.close();
     }

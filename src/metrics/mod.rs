@@ -36,6 +36,7 @@ pub struct Metrics {
     cache_misses: IntCounter,
     pool: IntGaugeVec,
     pool_acquires: IntCounterVec,
+    pool_holds: IntCounterVec,
     migrations_applied: IntCounterVec,
     migrations_failed: IntCounterVec,
     studios: IntGaugeVec,
@@ -116,6 +117,14 @@ impl Metrics {
                  hit ÷ (hit + switch) is the affinity hit rate; throughput follows it.",
                 &["outcome"],
             ),
+            pool_holds: counter_vec(
+                &registry,
+                "fotostudio_tenant_pool_holds_total",
+                "Released tenant connections kept a moment for their studio's next request while others \
+                 waited (`held`), and those its next request took (`taken`, also counted as a `hit`) \
+                 — database.affinity_hold_microseconds.",
+                &["outcome"],
+            ),
             migrations_applied: counter_vec(
                 &registry,
                 "fotostudio_migrations_applied_total",
@@ -176,6 +185,8 @@ impl Metrics {
             ] {
                 mirror(&self.pool_acquires.with_label_values(&[outcome]), count.load(Relaxed));
             }
+            mirror(&self.pool_holds.with_label_values(&["held"]), acquires.holds.load(Relaxed));
+            mirror(&self.pool_holds.with_label_values(&["taken"]), acquires.holds_taken.load(Relaxed));
         }
         let (hits, misses) = state.resolver.cache_counts();
         mirror(&self.cache_hits, hits);

@@ -74,6 +74,9 @@ async fn with_the_token_requests_show_by_route_template_and_status_and_no_studio
     let total: f64 = ["hit", "switch", "opened", "waited"].into_iter().map(acquires).sum();
     assert!(total >= 6.0, "every studio request acquires: {total}");
     assert!(acquires("opened") >= 1.0);
+    // One request at a time: nobody waits, so nothing is held for anyone.
+    assert_eq!(value(&text, r#"fotostudio_tenant_pool_holds_total{outcome="held"}"#), 0.0);
+    assert_eq!(value(&text, r#"fotostudio_tenant_pool_holds_total{outcome="taken"}"#), 0.0);
     match app.state.settings.database.search_path_mode {
         // One studio's requests, one after the other: after the first, each finds a
         // connection already on its schema.

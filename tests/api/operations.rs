@@ -161,6 +161,7 @@ fn a_bad_setting_stops_start_up_with_a_message_naming_the_key() {
     for (var, value, key) in [
         ("FOTOSTUDIO__SERVER__PORT", "eighty", "port"),
         ("FOTOSTUDIO__DATABASE__MAX_CONNECTIONS", "5000", "database.max_connections"),
+        ("FOTOSTUDIO__DATABASE__AFFINITY_HOLD_MICROSECONDS", "60000", "database.affinity_hold_microseconds"),
         ("FOTOSTUDIO__DATABASE__SEARCH_PATH_MODE", "sideways", "search_path_mode"),
         ("FOTOSTUDIO__AUTH__JWT_SECRET", "short", "auth.jwt_secret"),
     ] {

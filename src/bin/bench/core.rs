@@ -136,14 +136,22 @@ pub fn run(bench: &Bench<'_>) -> Result<(), BoxError> {
         );
         r
     };
-    let uniform = measure(
-        &format!("uniform over {} studios", studios.len()),
-        addr,
-        Arc::new(visits(studios.clone(), Shape::Uniform)),
-    );
-    let zipf = measure("Zipf over the same", addr, Arc::new(visits(studios.clone(), zipf)));
-    let bursts =
-        measure("bursts over the same", addr, Arc::new(visits(studios.clone(), Shape::bursts(args.connections))));
+    // Each spread load twice when the pool holds connections for their studio: without
+    // holding first, then as configured — the gain of anticipation within one run.
+    let hold = Duration::from_micros(settings.database.affinity_hold_microseconds);
+    let spread = |name: &str, shape: Shape| {
+        let workload = Arc::new(visits(studios.clone(), shape));
+        let unheld = (!hold.is_zero()).then(|| {
+            state.db.tenants.set_hold(Duration::ZERO);
+            let r = measure(&format!("{name}, no hold"), addr, workload.clone());
+            state.db.tenants.set_hold(hold);
+            r
+        });
+        (measure(name, addr, workload), unheld)
+    };
+    let (uniform, uniform_unheld) = spread(&format!("uniform over {} studios", studios.len()), Shape::Uniform);
+    let (zipf, zipf_unheld) = spread("Zipf over the same", zipf);
+    let (bursts, bursts_unheld) = spread("bursts over the same", Shape::bursts(args.connections));
     let reference = (studios.len() > 100)
         .then(|| measure("uniform over 100 of them", addr, Arc::new(visits(hundred, Shape::Uniform))));
     let one = measure("one studio", addr, Arc::new(visits(studios.clone(), Shape::One)));
@@ -160,6 +168,19 @@ pub fn run(bench: &Bench<'_>) -> Result<(), BoxError> {
         bursts.rps() / base.rps(),
         one.rps() / base.rps()
     );
+    if let (Some(u), Some(z), Some(b)) = (&uniform_unheld, &zipf_unheld, &bursts_unheld) {
+        println!(
+            "holding released connections {} µs for their studio, ÷ without (same run): uniform {:.2}, Zipf {:.2}, bursts {:.2}; \
+             without, ÷ one studio: uniform {:.2}, Zipf {:.2}, bursts {:.2}",
+            hold.as_micros(),
+            uniform.rps() / u.rps(),
+            zipf.rps() / z.rps(),
+            bursts.rps() / b.rps(),
+            u.rps() / one.rps(),
+            z.rps() / one.rps(),
+            b.rps() / one.rps()
+        );
+    }
     if let Some(reference) = reference {
         println!(
             "p99 uniform over {} studios ÷ over 100 of them: {:.2} ({:.2} ms vs {:.2} ms)",

@@ -268,7 +268,7 @@ async fn provision_studio(
     };
     Ok(provision::provision(&state.db.catalog, &state.passwords, &settings.provisioning, &request)
         .await
-        .map_err(|e| format!("provisioning {slug}: {:?}", e.problem()))?)
+        .map_err(|e| format!("provisioning {slug}: {e:?}"))?)
 }
 
 /// Provisions `slug`, runs each seed script in a transaction of its own and analyses

@@ -53,26 +53,24 @@ pub trait Manage: Send + Sync + 'static {
     fn reusable(&self, conn: &Self::Conn, created: Instant) -> bool;
 }
 
-struct Slot<C, K> {
+struct Slot<C> {
     conn: C,
     created: Instant,
     idle_since: Instant,
     /// Kept for its key's next caller until then (see the module docs).
     held_until: Option<Instant>,
-    /// The key it was handed out for, while it is (an entry of `State::busy`).
-    lent_for: Option<K>,
 }
 
-impl<C, K> Slot<C, K> {
+impl<C> Slot<C> {
     /// Whether anyone may take it at `now` (it is not held for its key, or no longer).
     fn free_at(&self, now: Instant) -> bool {
         self.held_until.is_none_or(|until| until <= now)
     }
 }
 
-enum Grant<C, K> {
+enum Grant<C> {
     /// A released connection.
-    Conn(Slot<C, K>),
+    Conn(Slot<C>),
     /// Room to open a new one (a connection was discarded).
     Open,
 }
@@ -82,17 +80,14 @@ struct Waiter<M: Manage> {
     key: M::Key,
     since: Instant,
     skipped: u32,
-    tx: oneshot::Sender<Grant<M::Conn, M::Key>>,
+    tx: oneshot::Sender<Grant<M::Conn>>,
 }
 
 struct State<M: Manage> {
     /// Idle connections, least recently used first.
-    idle: VecDeque<Slot<M::Conn, M::Key>>,
+    idle: VecDeque<Slot<M::Conn>>,
     /// Connections open or being opened (idle, handed out, opening).
     open: usize,
-    /// The keys the handed-out connections were lent for: a waiter for one of them will
-    /// likely get a hit when that connection comes back.
-    busy: Vec<M::Key>,
     waiters: VecDeque<Waiter<M>>,
     next_waiter: u64,
     closed: bool,
@@ -151,15 +146,15 @@ impl<M: Manage> Clone for AffinityPool<M> {
 
 /// A connection handed out; back to the pool when dropped.
 pub struct Pooled<M: Manage> {
-    slot: Option<Slot<M::Conn, M::Key>>,
+    slot: Option<Slot<M::Conn>>,
     pool: Arc<Inner<M>>,
     idle_for: Duration,
 }
 
 enum Next<M: Manage> {
-    Take(Slot<M::Conn, M::Key>),
+    Take(Slot<M::Conn>),
     Open,
-    Wait(u64, oneshot::Receiver<Grant<M::Conn, M::Key>>),
+    Wait(u64, oneshot::Receiver<Grant<M::Conn>>),
 }
 
 impl<M: Manage> AffinityPool<M> {
@@ -167,7 +162,6 @@ impl<M: Manage> AffinityPool<M> {
         let state = State {
             idle: VecDeque::new(),
             open: 0,
-            busy: Vec::new(),
             waiters: VecDeque::new(),
             next_waiter: 0,
             closed: false,
@@ -205,12 +199,12 @@ impl<M: Manage> AffinityPool<M> {
             let next = self.inner.next(key)?;
             let slot = match next {
                 Next::Take(slot) => slot,
-                Next::Open => return self.open(key, deadline).await,
+                Next::Open => return self.open(deadline).await,
                 Next::Wait(id, rx) => {
                     self.inner.counters.waits.fetch_add(1, Ordering::Relaxed);
                     match tokio::time::timeout_at(deadline, rx).await {
                         Ok(Ok(Grant::Conn(slot))) => slot,
-                        Ok(Ok(Grant::Open)) => return self.open(key, deadline).await,
+                        Ok(Ok(Grant::Open)) => return self.open(deadline).await,
                         Ok(Err(_)) => return Err(sqlx::Error::PoolClosed),
                         Err(_) => {
                             self.inner.give_up(id);
@@ -224,29 +218,22 @@ impl<M: Manage> AffinityPool<M> {
                 let counter = if same { &self.inner.counters.hits } else { &self.inner.counters.switches };
                 counter.fetch_add(1, Ordering::Relaxed);
                 let idle_for = slot.idle_since.elapsed();
-                return Ok(self.lend(slot, key, idle_for));
+                return Ok(Pooled { slot: Some(slot), pool: self.inner.clone(), idle_for });
             }
             self.inner.discard(slot);
         }
     }
 
-    /// Hands `slot` out for `key`, noting the key among the busy ones.
-    fn lend(&self, mut slot: Slot<M::Conn, M::Key>, key: &M::Key, idle_for: Duration) -> Pooled<M> {
-        self.inner.lock().busy.push(key.clone());
-        slot.lent_for = Some(key.clone());
-        Pooled { slot: Some(slot), pool: self.inner.clone(), idle_for }
-    }
-
     /// Opens a connection in a place already counted in `open`.
-    async fn open(&self, key: &M::Key, deadline: tokio::time::Instant) -> Result<Pooled<M>, sqlx::Error> {
+    async fn open(&self, deadline: tokio::time::Instant) -> Result<Pooled<M>, sqlx::Error> {
         let created = tokio::time::timeout_at(deadline, self.inner.manager.create()).await;
         match created {
             Ok(Ok(conn)) => {
                 self.inner.counters.opened.fetch_add(1, Ordering::Relaxed);
                 self.inner.counters.switches.fetch_add(1, Ordering::Relaxed);
                 let now = Instant::now();
-                let slot = Slot { conn, created: now, idle_since: now, held_until: None, lent_for: None };
-                Ok(self.lend(slot, key, Duration::ZERO))
+                let slot = Slot { conn, created: now, idle_since: now, held_until: None };
+                Ok(Pooled { slot: Some(slot), pool: self.inner.clone(), idle_for: Duration::ZERO })
             }
             failed => {
                 self.inner.room_freed();
@@ -340,10 +327,9 @@ impl<M: Manage> Inner<M> {
 
     /// Takes a connection back: to a waiter for its key if any, else held for its key if
     /// that pays, else to the waiter whose turn it is, else idle.
-    fn release(self: &Arc<Self>, mut slot: Slot<M::Conn, M::Key>) {
+    fn release(self: &Arc<Self>, mut slot: Slot<M::Conn>) {
         let key = self.manager.key_of(&slot.conn);
         let mut state = self.lock();
-        state.returned(&mut slot);
         if state.closed {
             state.open -= 1;
             return;
@@ -351,7 +337,7 @@ impl<M: Manage> Inner<M> {
         let now = Instant::now();
         self.end_expired_holds(&mut state, now);
         state.waiters.retain(|w| !w.tx.is_closed());
-        if let (Some(key), Some(chosen)) = (&key, choose(&state.waiters, key.as_ref(), &state.busy)) {
+        if let (Some(key), Some(chosen)) = (&key, choose(&state.waiters, key.as_ref())) {
             let for_its_key = &state.waiters[chosen].key == key;
             if !for_its_key && !overdue(&state.waiters[0]) && state.worth_holding() {
                 self.counters.holds.fetch_add(1, Ordering::Relaxed);
@@ -370,11 +356,11 @@ impl<M: Manage> Inner<M> {
     }
 
     /// Gives `slot` to the waiter `choose` picks (skipping those gone); back if none is left.
-    fn hand_to_a_waiter(&self, state: &mut State<M>, mut slot: Slot<M::Conn, M::Key>) -> Option<Slot<M::Conn, M::Key>> {
+    fn hand_to_a_waiter(&self, state: &mut State<M>, mut slot: Slot<M::Conn>) -> Option<Slot<M::Conn>> {
         let key = self.manager.key_of(&slot.conn);
         loop {
             state.waiters.retain(|w| !w.tx.is_closed());
-            let Some(chosen) = choose(&state.waiters, key.as_ref(), &state.busy) else {
+            let Some(chosen) = choose(&state.waiters, key.as_ref()) else {
                 slot.idle_since = Instant::now();
                 return Some(slot);
             };
@@ -418,8 +404,7 @@ impl<M: Manage> Inner<M> {
     }
 
     /// Forgets a connection that may not be reused, and gives its room to a waiter.
-    fn discard(&self, mut slot: Slot<M::Conn, M::Key>) {
-        self.lock().returned(&mut slot);
+    fn discard(&self, slot: Slot<M::Conn>) {
         drop(slot);
         self.room_freed();
     }
@@ -453,31 +438,18 @@ impl<M: Manage> State<M> {
         self.hold_score >= HOLD_WORTH_IT || self.hold_chances % HOLD_PROBE_EVERY == 0
     }
 
-    /// A handed-out connection is back (or discarded): its key is no longer busy.
-    fn returned(&mut self, slot: &mut Slot<M::Conn, M::Key>) {
-        if let Some(key) = slot.lent_for.take()
-            && let Some(at) = self.busy.iter().position(|k| *k == key)
-        {
-            self.busy.swap_remove(at);
-        }
-    }
-
     fn score_hold(&mut self, taken: bool) {
         self.hold_score = self.hold_score * 0.875 + if taken { 0.125 } else { 0.0 };
     }
 }
 
-/// Which waiter gets a connection on `key`: the oldest, unless it has not been passed
-/// over enough yet and another waits for `key` (a hit), or the oldest waits for a key a
-/// busy connection is on (it will likely get that one when it comes back) while another
-/// waits for a key no connection is on (it would have to switch whichever it got).
-fn choose<M: Manage>(waiters: &VecDeque<Waiter<M>>, key: Option<&M::Key>, busy: &[M::Key]) -> Option<usize> {
+/// Which waiter gets a connection on `key`: the first waiting for that key, unless the
+/// oldest waiter has been passed over enough — then the oldest.
+fn choose<M: Manage>(waiters: &VecDeque<Waiter<M>>, key: Option<&M::Key>) -> Option<usize> {
     if overdue(waiters.front()?) {
         return Some(0);
     }
-    let for_key = || waiters.iter().position(|w| Some(&w.key) == key);
-    let for_no_busy_key = || waiters.iter().position(|w| !busy.contains(&w.key));
-    Some(for_key().or_else(for_no_busy_key).unwrap_or(0))
+    Some(waiters.iter().position(|w| Some(&w.key) == key).unwrap_or(0))
 }
 
 /// Whether a waiter has been passed over enough: it goes next, nothing is held before it.
@@ -676,34 +648,6 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_switch_goes_to_a_waiter_whose_key_no_busy_connection_is_on() {
-        let pool = pool(2);
-        let on_a = on(&pool, "a").await;
-        let on_b = on(&pool, "b").await;
-        let (a_id, b_id) = (on_a.id, on_b.id);
-        let waiter = |key: &'static str| {
-            let pool = pool.clone();
-            tokio::spawn(async move {
-                let conn = on(&pool, key).await;
-                tokio::time::sleep(Duration::from_millis(20)).await;
-                conn.id
-            })
-        };
-        let for_a = waiter("a");
-        tokio::time::sleep(Duration::from_millis(2)).await;
-        let for_c = waiter("c");
-        tokio::time::sleep(Duration::from_millis(2)).await;
-        // b's connection comes back first: nobody waits for b; a's waiter is first in line,
-        // but a's connection is busy and will come back — c would switch anything it got.
-        drop(on_b);
-        tokio::time::sleep(Duration::from_millis(2)).await;
-        drop(on_a);
-        assert_eq!(for_c.await.unwrap(), b_id, "c took the switch");
-        assert_eq!(for_a.await.unwrap(), a_id, "a got its own connection back");
-        assert_eq!(pool.counters().hits.load(Ordering::SeqCst), 1);
-    }
-
-    #[tokio::test]
     async fn a_released_connection_is_held_for_its_keys_next_caller_then_goes_to_the_waiters() {
         let pool = pool(1);
         pool.set_hold(Duration::from_millis(50));
@@ -802,6 +746,5 @@ mod tests {
         let acquires = counters.hits.load(Ordering::SeqCst) + counters.switches.load(Ordering::SeqCst);
         assert_eq!(acquires, 3200);
         assert_eq!(pool.manager().opened.load(Ordering::SeqCst), 4, "never more than the size opened");
-        assert!(pool.inner.lock().busy.is_empty(), "every lent key was returned");
     }
 }

@@ -435,7 +435,7 @@ impl<M: Manage> State<M> {
             return false;
         }
         self.hold_chances += 1;
-        self.hold_score >= HOLD_WORTH_IT || self.hold_chances % HOLD_PROBE_EVERY == 0
+        self.hold_score >= HOLD_WORTH_IT || self.hold_chances.is_multiple_of(HOLD_PROBE_EVERY)
     }
 
     fn score_hold(&mut self, taken: bool) {

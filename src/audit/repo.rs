@@ -20,7 +20,11 @@ pub(crate) use columns;
 
 /// Binds the values of an audit row, in the order of [`columns!`], after the query's other
 /// parameters.
-pub fn bind<'q>(query: Query<'q, Postgres, PgArguments>, ctx: &AuditContext, entry: Entry) -> Query<'q, Postgres, PgArguments> {
+pub fn bind<'q>(
+    query: Query<'q, Postgres, PgArguments>,
+    ctx: &AuditContext,
+    entry: Entry,
+) -> Query<'q, Postgres, PgArguments> {
     query
         .bind(Uuid::now_v7())
         .bind(ctx.actor_id)

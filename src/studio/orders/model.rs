@@ -180,8 +180,9 @@ pub struct OrderStatusRecord {
     pub note: Option<String>,
 }
 
-/// An order with everything it holds. Read in one statement: its lines, payments and
-/// history come as JSON arrays beside the summary's columns (see `repo::contents!`).
+/// An order with everything it holds.
+// Read in one statement: the lines, payments and history come as JSON arrays beside the
+// summary's columns (`repo::whole!`).
 #[derive(Debug, Clone, Object, serde::Serialize, sqlx::FromRow)]
 pub struct Order {
     #[oai(flatten)]

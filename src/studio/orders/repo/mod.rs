@@ -128,9 +128,9 @@ pub async fn get(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<Order>> {
 }
 
 /// An order, locked until the transaction ends: its status, lines and payments change only
-/// under this lock. Only the order's own row is read here: a lock that had to wait sees the
-/// row as the last holder left it, but this statement's snapshot is older than that holder's
-/// commit, so whatever else the holder wrote is read by the statements that follow.
+/// under this lock. A lock that had to wait returns the row as the last holder left it, but
+/// the rest of this statement reads a snapshot older than that holder's commit: the order's
+/// lines, payments and history are read by the statements that follow.
 #[tracing::instrument(skip_all)]
 pub async fn lock(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<OrderSummary>> {
     sqlx::query_as(concat!("WITH o AS (SELECT * FROM orders WHERE id = $1 FOR UPDATE) ", select!("o")))

@@ -51,10 +51,7 @@ pub async fn record(
          audit AS (INSERT INTO audit_log (",
         audit::repo::columns!(),
         ") VALUES ($7, $8, $9, $10, $11, $12, $13, $14)) ",
-        whole!(
-            "o",
-            "(SELECT * FROM order_payments WHERE order_id = o.id UNION ALL SELECT * FROM new_payment) p"
-        )
+        whole!("o", "(SELECT * FROM order_payments WHERE order_id = o.id UNION ALL SELECT * FROM new_payment) p")
     ))
     .bind(order_id)
     .bind(id)

@@ -21,8 +21,8 @@ use crate::db::{TenantDb, Window};
 use crate::http::fields::Checks;
 use crate::http::{ApiError, ApiResult};
 use crate::studio::contracts::model::ContractStatus;
-use crate::studio::orders::input::{ItemSource, OrderFilter, OrderInput, ValidItem, ValidOrder, check_amounts};
 use crate::studio::money::Money;
+use crate::studio::orders::input::{ItemSource, OrderFilter, OrderInput, ValidItem, ValidOrder, check_amounts};
 use crate::studio::orders::model::{
     Order, OrderItem, OrderItemKind, OrderPaymentStatus, OrderStatus, OrderStatusRecord, OrderSummary,
 };

@@ -41,6 +41,11 @@ impl Entry {
     pub fn new(action: impl Into<String>, entity: &'static str, entity_id: Option<Uuid>, changes: Value) -> Entry {
         Entry { action: action.into(), entity, entity_id: entity_id.map(|id| id.to_string()), changes }
     }
+
+    /// `<entity>.created`, with the new record as "after".
+    pub fn created<T: Audited>(record: &T) -> Entry {
+        Entry::new(format!("{}.created", T::ENTITY), T::ENTITY, Some(record.audit_id()), changes(None, Some(record)))
+    }
 }
 
 /// The fields that differ between two versions of a record, as `{"before": {..}, "after": {..}}`;

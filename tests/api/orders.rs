@@ -9,6 +9,7 @@ mod payments;
 mod search;
 mod workflow;
 mod workshop;
+mod writes;
 
 use chrono::{Datelike, Utc};
 use reqwest::Method;

@@ -16,7 +16,7 @@ use crate::studio::money::{Money, Percent};
 macro_rules! text_enum {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, sqlx::Type)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize, sqlx::Type)]
         #[oai(rename_all = "snake_case")]
         #[serde(rename_all = "snake_case")]
         #[sqlx(type_name = "text", rename_all = "snake_case")]
@@ -67,6 +67,20 @@ text_enum!(
     /// How much of the total has been paid: nothing, part, all of it.
     OrderPaymentStatus { Unpaid, Partial, Paid }
 );
+
+impl OrderPaymentStatus {
+    /// The status of `paid` out of `total`: the rule of the generated column
+    /// `orders.payment_status`, for an answer built without reading the order back.
+    pub fn of(total: Money, paid: Money) -> OrderPaymentStatus {
+        if paid >= total {
+            OrderPaymentStatus::Paid
+        } else if paid > Money::ZERO {
+            OrderPaymentStatus::Partial
+        } else {
+            OrderPaymentStatus::Unpaid
+        }
+    }
+}
 
 text_enum!(
     /// How the client paid.
@@ -119,7 +133,7 @@ pub struct OrderSummary {
 }
 
 /// One line of an order.
-#[derive(Debug, Clone, Object, serde::Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Object, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct OrderItem {
     pub id: Uuid,
     pub kind: OrderItemKind,
@@ -138,7 +152,7 @@ pub struct OrderItem {
 }
 
 /// Money received for an order.
-#[derive(Debug, Clone, Object, serde::Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Object, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct OrderPayment {
     pub id: Uuid,
     pub amount: Money,
@@ -154,7 +168,7 @@ pub struct OrderPayment {
 }
 
 /// One step of an order's status history.
-#[derive(Debug, Clone, Object, serde::Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Object, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct OrderStatusRecord {
     /// None for the order's creation.
     pub from: Option<OrderStatus>,
@@ -167,15 +181,21 @@ pub struct OrderStatusRecord {
 }
 
 /// An order with everything it holds.
-#[derive(Debug, Clone, Object, serde::Serialize)]
+// Read in one statement: the lines, payments and history come as JSON arrays beside the
+// summary's columns (`repo::whole!`).
+#[derive(Debug, Clone, Object, serde::Serialize, sqlx::FromRow)]
 pub struct Order {
     #[oai(flatten)]
     #[serde(flatten)]
+    #[sqlx(flatten)]
     pub summary: OrderSummary,
+    #[sqlx(json)]
     pub items: Vec<OrderItem>,
     /// Oldest first; voided ones included.
+    #[sqlx(json)]
     pub payments: Vec<OrderPayment>,
     /// Every status change, oldest first, starting with the creation.
+    #[sqlx(json)]
     pub history: Vec<OrderStatusRecord>,
 }
 
@@ -219,6 +239,15 @@ mod tests {
                 (Ready, Cancelled),
             ]
         );
+    }
+
+    #[test]
+    fn payment_status_follows_paid_against_total() {
+        let money = |s: &str| Money(s.parse().unwrap());
+        assert_eq!(OrderPaymentStatus::of(money("80.00"), Money::ZERO), OrderPaymentStatus::Unpaid);
+        assert_eq!(OrderPaymentStatus::of(money("80.00"), money("0.01")), OrderPaymentStatus::Partial);
+        assert_eq!(OrderPaymentStatus::of(money("80.00"), money("80.00")), OrderPaymentStatus::Paid);
+        assert_eq!(OrderPaymentStatus::of(Money::ZERO, Money::ZERO), OrderPaymentStatus::Paid, "nothing owed");
     }
 
     #[test]

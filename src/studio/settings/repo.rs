@@ -8,12 +8,26 @@ use crate::studio::settings::document::{self, Stored};
 use crate::studio::settings::model::StudioSettings;
 use crate::tenancy::model::Tenant;
 
+/// Every stored value as one JSON object by key, for a statement that reads the settings
+/// beside other things (then [`effective`]).
+macro_rules! stored_object {
+    () => {
+        "(SELECT coalesce(jsonb_object_agg(key, value), '{}') FROM settings)"
+    };
+}
+pub(crate) use stored_object;
+
 /// The studio's settings: what it stored, over the defaults. A stored value that no longer
 /// reads as its setting's type is a decode error, not a silent default.
 #[tracing::instrument(skip_all)]
 pub async fn load(db: &mut TenantDb, tenant: &Tenant) -> sqlx::Result<StudioSettings> {
-    let stored = stored(db).await?;
-    document::effective(&StudioSettings::defaults(tenant), &stored).map_err(|e| sqlx::Error::Decode(e.into()))
+    effective(tenant, &stored(db).await?)
+}
+
+/// The settings from what the studio stored (as [`stored`] or [`stored_object!`] read it),
+/// over the defaults.
+pub fn effective(tenant: &Tenant, stored: &Stored) -> sqlx::Result<StudioSettings> {
+    document::effective(&StudioSettings::defaults(tenant), stored).map_err(|e| sqlx::Error::Decode(e.into()))
 }
 
 /// Every stored value by key.

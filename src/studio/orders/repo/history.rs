@@ -1,23 +1,10 @@
-//! SQL on `order_status_history`: every status an order went through.
+//! SQL on `order_status_history`: every status an order went through (read with the order,
+//! see `whole!`).
 
 use uuid::Uuid;
 
 use crate::db::TenantDb;
-use crate::studio::orders::model::{OrderStatus, OrderStatusRecord};
-
-/// An order's history, oldest first, with the name of who changed it while their account
-/// exists.
-#[tracing::instrument(skip_all)]
-pub async fn list(db: &mut TenantDb, order_id: Uuid) -> sqlx::Result<Vec<OrderStatusRecord>> {
-    sqlx::query_as(
-        "SELECT h.from_status AS \"from\", h.to_status AS \"to\", h.changed_by, u.full_name AS changed_by_name, \
-         h.changed_at, h.note FROM order_status_history h LEFT JOIN users u ON u.id = h.changed_by \
-         WHERE h.order_id = $1 ORDER BY h.changed_at, h.id",
-    )
-    .bind(order_id)
-    .fetch_all(db)
-    .await
-}
+use crate::studio::orders::model::OrderStatus;
 
 /// Records a step: `from` is `None` for the order's creation.
 #[tracing::instrument(skip_all)]

@@ -1,10 +1,12 @@
 //! SQL on `order_payments`: money received for an order; voided, never deleted.
 
+use sqlx::FromRow;
 use uuid::Uuid;
 
+use crate::audit::{self, AuditContext, Entry};
 use crate::db::TenantDb;
 use crate::studio::orders::input::ValidPayment;
-use crate::studio::orders::model::OrderPayment;
+use crate::studio::orders::model::{Order, OrderPayment};
 
 /// The columns of an [`OrderPayment`], then the rest of a statement.
 macro_rules! columns {
@@ -16,41 +18,48 @@ macro_rules! columns {
     };
 }
 
-/// An order's payments, oldest first.
-#[tracing::instrument(skip_all)]
-pub async fn list(db: &mut TenantDb, order_id: Uuid) -> sqlx::Result<Vec<OrderPayment>> {
-    sqlx::query_as(concat!("SELECT ", columns!(" FROM order_payments WHERE order_id = $1 ORDER BY paid_at, id")))
-        .bind(order_id)
-        .fetch_all(db)
-        .await
-}
-
 /// How many payments an order has, voided ones included.
 #[tracing::instrument(skip_all)]
 pub async fn count(db: &mut TenantDb, order_id: Uuid) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT count(*) FROM order_payments WHERE order_id = $1").bind(order_id).fetch_one(db).await
 }
 
+/// Records payment `id` of a locked order with its audit row (`entry`) and recounts `paid`,
+/// in one statement, and answers the whole order as it stands after.
+///
+/// The order must have been locked by an earlier statement of the transaction
+/// ([`super::lock`]): this statement's snapshot, taken once the lock was held, has every
+/// payment committed before it, and no other can come while the lock is held. So `paid` is
+/// recounted, never incremented: the completed payments this statement sees, plus the one it
+/// inserts (which its own reads cannot see).
 #[tracing::instrument(skip_all)]
-pub async fn insert(
+pub async fn record(
     db: &mut TenantDb,
     order_id: Uuid,
+    id: Uuid,
     payment: &ValidPayment,
     recorded_by: Option<Uuid>,
-) -> sqlx::Result<OrderPayment> {
-    sqlx::query_as(concat!(
-        "INSERT INTO order_payments (id, order_id, amount, method, reference, recorded_by) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ",
-        columns!()
+    ctx: &AuditContext,
+    entry: Entry,
+) -> sqlx::Result<Order> {
+    let query = sqlx::query(concat!(
+        "WITH new_payment AS (INSERT INTO order_payments (id, order_id, amount, method, reference, recorded_by) \
+         VALUES ($2, $1, $3, $4, $5, $6) RETURNING *), \
+         o AS (UPDATE orders SET paid = (SELECT coalesce(sum(amount), 0) FROM order_payments \
+         WHERE order_id = $1 AND status = 'completed') + (SELECT amount FROM new_payment), updated_at = now() \
+         WHERE id = $1 RETURNING *), \
+         audit AS (INSERT INTO audit_log (",
+        audit::repo::columns!(),
+        ") VALUES ($7, $8, $9, $10, $11, $12, $13, $14)) ",
+        whole!("o", "(SELECT * FROM order_payments WHERE order_id = o.id UNION ALL SELECT * FROM new_payment) p")
     ))
-    .bind(Uuid::now_v7())
     .bind(order_id)
+    .bind(id)
     .bind(payment.amount)
     .bind(payment.method)
     .bind(&payment.reference)
-    .bind(recorded_by)
-    .fetch_one(db)
-    .await
+    .bind(recorded_by);
+    Order::from_row(&audit::repo::bind(query, ctx, entry).fetch_one(db).await?)
 }
 
 /// A payment of `order_id` (of no other order), locked until the transaction ends.

@@ -15,17 +15,19 @@ use chrono::Datelike;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::audit;
+use crate::audit::{self, Entry};
 use crate::auth::extract::TenantUser;
 use crate::db::{TenantDb, Window};
 use crate::http::fields::Checks;
 use crate::http::{ApiError, ApiResult};
 use crate::studio::contracts::model::ContractStatus;
-use crate::studio::numbering;
+use crate::studio::money::Money;
 use crate::studio::orders::input::{ItemSource, OrderFilter, OrderInput, ValidItem, ValidOrder, check_amounts};
-use crate::studio::orders::model::{Order, OrderItem, OrderItemKind, OrderStatus, OrderSummary};
+use crate::studio::orders::model::{
+    Order, OrderItem, OrderItemKind, OrderPaymentStatus, OrderStatus, OrderStatusRecord, OrderSummary,
+};
 use crate::studio::orders::pricing::{self, PricedLine, TaxTerms, Totals};
-use crate::studio::orders::repo::{self, ListFilter, history, items};
+use crate::studio::orders::repo::{self, ListFilter, References, items};
 use crate::studio::products::service as products;
 use crate::studio::quotes::service as quotes;
 use crate::studio::settings;
@@ -40,21 +42,9 @@ fn conflict(code: &'static str, detail: String, context: serde_json::Value) -> A
     ApiError::ConflictWith { code, detail, context }
 }
 
-/// An order with its lines, payments and history, read on `db`.
-async fn assemble(db: &mut TenantDb, summary: OrderSummary) -> ApiResult<Order> {
-    let id = summary.id;
-    Ok(Order {
-        summary,
-        items: items::list(db, id).await?,
-        payments: repo::payments::list(db, id).await?,
-        history: history::list(db, id).await?,
-    })
-}
-
-/// The order as it stands on `db` (inside a write, after the write).
+/// The order as it stands on `db` (inside a write, after the write), read in one statement.
 async fn detail(db: &mut TenantDb, id: Uuid) -> ApiResult<Order> {
-    let summary = repo::get(db, id).await?.ok_or_else(not_found)?;
-    assemble(db, summary).await
+    repo::get(db, id).await?.ok_or_else(not_found)
 }
 
 /// The locked order, or 404.
@@ -64,29 +54,30 @@ async fn locked(db: &mut TenantDb, id: Uuid) -> ApiResult<OrderSummary> {
 
 /// The client, contract and staff member an order names must be this studio's (422 on the
 /// field otherwise). A cancelled contract or a deactivated user may stay on an order that
-/// already named them, but not be newly named.
-async fn check_references(db: &mut TenantDb, order: &ValidOrder, before: Option<&OrderSummary>) -> ApiResult<()> {
+/// already named them, but not be newly named. Returns the client's name.
+fn check_references(refs: &References, order: &ValidOrder, before: Option<&OrderSummary>) -> ApiResult<String> {
     let mut checks = Checks::new();
-    if !repo::client_exists(db, order.client_id).await? {
+    if refs.client_name.is_none() {
         checks.fail("client_id", "no client of this studio has this id");
     }
-    if let Some(contract) = order.contract_id {
-        let kept = before.is_some_and(|b| b.contract_id == Some(contract));
-        match repo::contract_status(db, contract).await? {
+    if order.contract_id.is_some() {
+        let kept = before.is_some_and(|b| b.contract_id == order.contract_id);
+        match refs.contract_status {
             None => checks.fail("contract_id", "no contract of this studio has this id"),
             Some(ContractStatus::Cancelled) if !kept => checks.fail("contract_id", "the contract is cancelled"),
             Some(_) => {}
         }
     }
-    if let Some(user_id) = order.assigned_to {
-        let kept = before.is_some_and(|b| b.assigned_to == Some(user_id));
-        match repo::user_active(db, user_id).await? {
+    if order.assigned_to.is_some() {
+        let kept = before.is_some_and(|b| b.assigned_to == order.assigned_to);
+        match refs.assigned_to_active {
             None => checks.fail("assigned_to", "no user of this studio has this id"),
             Some(false) if !kept => checks.fail("assigned_to", "the user is deactivated"),
             Some(_) => {}
         }
     }
-    checks.finish()
+    checks.finish()?;
+    Ok(refs.client_name.clone().unwrap_or_default())
 }
 
 /// Fills in the frame lines the server prices: a line with a `quote` is quoted now, on `db`
@@ -189,34 +180,89 @@ pub async fn list(user: &TenantUser, filter: &OrderFilter, window: Window) -> Ap
     Ok(repo::list(&mut user.db().await?, &stored, window).await?)
 }
 
-/// One order, its lines, payments and history read from one snapshot.
+/// One order, its lines, payments and history, read in one statement (one snapshot).
 pub async fn get(user: &TenantUser, id: Uuid) -> ApiResult<Order> {
-    let mut db = user.begin().await?;
-    repo::read_snapshot(&mut db).await?;
-    let order = detail(&mut db, id).await?;
-    db.commit().await?;
-    Ok(order)
+    detail(&mut user.db().await?, id).await
+}
+
+/// The lines as the order shows them: each sent line with its price, a new id each.
+fn order_lines(items: &[ValidItem], priced: &[PricedLine]) -> Vec<OrderItem> {
+    items
+        .iter()
+        .zip(priced)
+        .map(|(item, priced)| OrderItem {
+            id: Uuid::now_v7(),
+            kind: item.kind,
+            description: item.description.clone(),
+            quantity: item.quantity,
+            unit_price: item.unit_price,
+            discount: item.discount,
+            specs: item.specs.clone(),
+            line_total: priced.line_total,
+            tax: priced.tax,
+        })
+        .collect()
 }
 
 /// Creates a pending order numbered `ORD-<this year>-NNNNN` (the studio's year), priced under
 /// the studio's tax settings, which the order keeps.
+///
+/// Four statements: `BEGIN`; the references and the settings ([`repo::references`]); the
+/// number, order, lines, history step and audit row ([`repo::create`]); `COMMIT` — and the
+/// quotes of quoted frames in between. The answer is the order as written, built here: it is
+/// not read back.
 pub async fn create(user: &TenantUser, input: &OrderInput) -> ApiResult<Order> {
     let today = user.tenant.today();
     let mut order = input.validate(today)?;
     let mut tx = user.begin().await?;
-    check_references(&mut tx, &order, None).await?;
+    let refs = repo::references(&mut tx, &order, user.user_id).await?;
+    let client_name = check_references(&refs, &order, None)?;
     resolve_frames(&mut tx, &user.tenant, &mut order.items, &[]).await?;
-    let studio = settings::load(&mut tx, &user.tenant).await?;
+    let studio = settings::repo::effective(&user.tenant, &refs.settings)?;
     let terms = TaxTerms { rate: studio.tax_rate, prices_include_tax: studio.prices_include_tax };
     let (lines, totals) = priced(terms, &order.items)?;
-    // Taken last: the counter row stays locked until this transaction ends.
-    let number = numbering::next(&mut tx, "ORD", today.year()).await?;
-    let id = Uuid::now_v7();
-    repo::insert(&mut tx, id, &number, &order, terms, &totals).await?;
-    items::replace(&mut tx, id, &order.items, &lines).await?;
-    history::record(&mut tx, id, None, OrderStatus::Pending, Some(user.user_id), None).await?;
-    let created = detail(&mut tx, id).await?;
-    audit::created(&mut tx, user.audit(), &created).await?;
+    let status = OrderStatus::Pending;
+    let mut created = Order {
+        summary: OrderSummary {
+            id: Uuid::now_v7(),
+            number: String::new(), // the statement's: see `repo::create`
+            client_id: order.client_id,
+            client_name,
+            contract_id: order.contract_id,
+            contract_number: refs.contract_number,
+            status,
+            order_date: order.order_date,
+            due_date: order.due_date,
+            delivered_at: None,
+            notes: order.notes,
+            assigned_to: order.assigned_to,
+            assigned_to_name: refs.assigned_to_name,
+            prices_include_tax: terms.prices_include_tax,
+            tax_rate: terms.rate,
+            subtotal: totals.subtotal,
+            discount: totals.discount,
+            tax: totals.tax,
+            total: totals.total,
+            paid: Money::ZERO,
+            balance: totals.total,
+            payment_status: OrderPaymentStatus::of(totals.total, Money::ZERO),
+            created_at: refs.at,
+            updated_at: refs.at,
+        },
+        items: order_lines(&order.items, &lines),
+        payments: Vec::new(),
+        history: vec![OrderStatusRecord {
+            from: None,
+            to: status,
+            changed_by: Some(user.user_id),
+            changed_by_name: refs.actor_name,
+            changed_at: refs.at,
+            note: None,
+        }],
+    };
+    let entry = Entry::created(&created);
+    created.summary.number =
+        repo::create(&mut tx, &created, today.year(), Some(user.user_id), user.audit(), entry).await?;
     tx.commit().await?;
     Ok(created)
 }
@@ -233,14 +279,15 @@ pub async fn update(user: &TenantUser, id: Uuid, input: &OrderInput) -> ApiResul
         let detail = format!("the order is {}; a closed order cannot change", status.as_str());
         return Err(conflict("order_closed", detail, json!({"status": status})));
     }
-    let before = assemble(&mut tx, summary).await?;
+    let before = detail(&mut tx, id).await?;
     resolve_frames(&mut tx, &user.tenant, &mut order.items, &before.items).await?;
     let items_changed = !same_items(&before.items, &order.items);
     if items_changed && !status.items_editable() {
         let detail = format!("the order is {}; its lines no longer change", status.as_str());
         return Err(conflict("items_locked", detail, json!({"status": status})));
     }
-    check_references(&mut tx, &order, Some(&before.summary)).await?;
+    let refs = repo::references(&mut tx, &order, user.user_id).await?;
+    check_references(&refs, &order, Some(&before.summary))?;
     let terms = TaxTerms { rate: before.summary.tax_rate, prices_include_tax: before.summary.prices_include_tax };
     let (lines, totals) = priced(terms, &order.items)?;
     let paid = before.summary.paid;
@@ -250,7 +297,7 @@ pub async fn update(user: &TenantUser, id: Uuid, input: &OrderInput) -> ApiResul
     }
     repo::update(&mut tx, id, &order, &totals).await?;
     if items_changed {
-        items::replace(&mut tx, id, &order.items, &lines).await?;
+        items::replace(&mut tx, id, &order_lines(&order.items, &lines)).await?;
     }
     let after = detail(&mut tx, id).await?;
     audit::updated(&mut tx, user.audit(), &before, &after).await?;
@@ -283,7 +330,7 @@ pub async fn delete(user: &TenantUser, id: Uuid) -> ApiResult<()> {
         let detail = format!("{sold} finished product(s) were sold or delivered through this order; cancel it instead");
         return Err(conflict("order_has_products", detail, json!({"products": sold})));
     }
-    let before = assemble(&mut tx, summary).await?;
+    let before = detail(&mut tx, id).await?;
     products::release_order_in(&mut tx, user.audit(), id).await?;
     repo::delete(&mut tx, id).await?;
     audit::deleted(&mut tx, user.audit(), &before).await?;

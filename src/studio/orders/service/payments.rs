@@ -13,6 +13,9 @@ use crate::studio::orders::service::{conflict, detail, locked};
 
 /// Records money received; more than the balance is refused (422 on `amount`), and a
 /// cancelled order takes none (409 `order_closed`).
+///
+/// Four statements: `BEGIN`; the order locked ([`locked`]); the payment, `paid` recounted,
+/// the audit row and the order as it then stands ([`payments::record`]); `COMMIT`.
 pub async fn record_payment(user: &TenantUser, order_id: Uuid, input: &OrderPaymentInput) -> ApiResult<Order> {
     let payment = input.validate()?;
     let mut tx = user.begin().await?;
@@ -24,12 +27,11 @@ pub async fn record_payment(user: &TenantUser, order_id: Uuid, input: &OrderPaym
     if payment.amount > order.balance {
         return Err(ApiError::invalid("amount", format!("is more than the order's balance ({})", order.balance)));
     }
-    let recorded = payments::insert(&mut tx, order_id, &payment, Some(user.user_id)).await?;
-    repo::recount_paid(&mut tx, order_id).await?;
-    let changes = json!({"after": {"order_id": order_id, "order_number": order.number, "amount": recorded.amount,
-                                   "method": recorded.method, "reference": recorded.reference}});
-    audit::record(&mut tx, user.audit(), Entry::new("payment.recorded", "payment", Some(recorded.id), changes)).await?;
-    let after = detail(&mut tx, order_id).await?;
+    let id = Uuid::now_v7();
+    let changes = json!({"after": {"order_id": order_id, "order_number": order.number, "amount": payment.amount,
+                                   "method": payment.method, "reference": payment.reference}});
+    let entry = Entry::new("payment.recorded", "payment", Some(id), changes);
+    let after = payments::record(&mut tx, order_id, id, &payment, Some(user.user_id), user.audit(), entry).await?;
     tx.commit().await?;
     Ok(after)
 }

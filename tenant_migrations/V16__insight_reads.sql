@@ -58,3 +58,7 @@ DROP INDEX order_payments_paid_at_idx;
 CREATE INDEX orders_owing_idx ON orders (order_date) INCLUDE (id, number, client_id, total, balance)
     WHERE balance > 0 AND status <> 'cancelled';
 DROP INDEX orders_open_idx;
+
+-- Waste by reason (the production report): the period's waste alone, from the index.
+CREATE INDEX stock_movements_waste_idx ON stock_movements (occurred_at) INCLUDE (id, value, waste_reason)
+    WHERE kind = 'waste';

@@ -50,19 +50,24 @@ const SALES: &str = "WITH {PIECES}, \
        coalesce(sum(x.package_revenue), 0) AS package_revenue \
      FROM b JOIN x ON x.k BETWEEN b.lo AND b.hi GROUP BY b.i ORDER BY b.i";
 
-/// Clients with orders per span; a client is new when their first order (not cancelled)
-/// is not before the span's first day — looked up once per client (one probe of
-/// `orders_client_date_idx` each), not once per client and span.
+/// Clients with orders per span. A client is new in a span when their first order (not
+/// cancelled, looked up once per client: one probe of `orders_client_date_idx` each) falls
+/// in it, so in one piece at most: new clients add up over pieces. Active clients do not:
+/// a span of several pieces counts its distinct clients over them.
 const CLIENTS: &str = "WITH {PIECES}, \
      a AS (SELECT DISTINCT p.k, o.client_id FROM p JOIN orders o \
            ON o.order_date BETWEEN p.from_on AND p.to_on WHERE o.status <> 'cancelled'), \
      f AS MATERIALIZED (SELECT d.client_id, (SELECT min(e.order_date) FROM orders e \
              WHERE e.client_id = d.client_id AND e.status <> 'cancelled') AS first \
            FROM (SELECT DISTINCT client_id FROM a) d), \
-     c AS (SELECT b.i, count(DISTINCT a.client_id) AS active, \
-             count(DISTINCT a.client_id) FILTER (WHERE f.first >= s.from_on) AS new \
-           FROM b JOIN p s ON s.k = b.lo JOIN a ON a.k BETWEEN b.lo AND b.hi JOIN f USING (client_id) GROUP BY b.i) \
-     SELECT b.i, coalesce(c.active, 0) AS active, coalesce(c.new, 0) AS new FROM b LEFT JOIN c USING (i) ORDER BY b.i";
+     x AS (SELECT a.k, count(*) AS active, count(*) FILTER (WHERE f.first >= p.from_on) AS new \
+           FROM a JOIN f USING (client_id) JOIN p USING (k) GROUP BY a.k), \
+     y AS (SELECT b.i, count(DISTINCT a.client_id) AS active FROM b JOIN a ON a.k BETWEEN b.lo AND b.hi \
+           WHERE b.hi > b.lo GROUP BY b.i) \
+     SELECT b.i, coalesce(CASE WHEN b.hi > b.lo THEN y.active ELSE (SELECT x.active FROM x WHERE x.k = b.lo) END, 0) \
+         AS active, \
+       coalesce((SELECT sum(x.new) FROM x WHERE x.k BETWEEN b.lo AND b.hi), 0)::bigint AS new \
+     FROM b LEFT JOIN y USING (i) ORDER BY b.i";
 
 const PAYMENTS: &str = "WITH {PIECES}, \
      x AS (SELECT p.k, (SELECT sum(amount) FROM order_payments \

@@ -22,9 +22,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
+use sqlx::FromRow;
 use sqlx::Postgres;
 use sqlx::postgres::{PgArguments, PgRow};
-use sqlx::FromRow;
 use sqlx::query::QueryAs;
 use uuid::Uuid;
 

@@ -51,23 +51,22 @@ const SALES: &str = "WITH {PIECES}, \
      FROM b JOIN x ON x.k BETWEEN b.lo AND b.hi GROUP BY b.i ORDER BY b.i";
 
 /// Clients with orders per span. A client is new in a span when their first order (not
-/// cancelled, looked up once per client: one probe of `orders_client_date_idx` each) falls
-/// in it, so in one piece at most: new clients add up over pieces. Active clients do not:
-/// a span of several pieces counts its distinct clients over them.
+/// cancelled) falls in it — in the first piece they ordered in, if they had no order before
+/// it (one probe of `orders_client_date_idx` per client, not per client and span) — so new
+/// clients add up over pieces. Active clients do not: a span of several pieces counts the
+/// clients whose pieces meet it.
 const CLIENTS: &str = "WITH {PIECES}, \
      a AS (SELECT DISTINCT p.k, o.client_id FROM p JOIN orders o \
            ON o.order_date BETWEEN p.from_on AND p.to_on WHERE o.status <> 'cancelled'), \
-     f AS MATERIALIZED (SELECT d.client_id, (SELECT min(e.order_date) FROM orders e \
-             WHERE e.client_id = d.client_id AND e.status <> 'cancelled') AS first \
-           FROM (SELECT DISTINCT client_id FROM a) d), \
-     x AS (SELECT a.k, count(*) AS active, count(*) FILTER (WHERE f.first >= p.from_on) AS new \
-           FROM a JOIN f USING (client_id) JOIN p USING (k) GROUP BY a.k), \
-     y AS (SELECT b.i, count(DISTINCT a.client_id) AS active FROM b JOIN a ON a.k BETWEEN b.lo AND b.hi \
-           WHERE b.hi > b.lo GROUP BY b.i) \
-     SELECT b.i, coalesce(CASE WHEN b.hi > b.lo THEN y.active ELSE (SELECT x.active FROM x WHERE x.k = b.lo) END, 0) \
-         AS active, \
-       coalesce((SELECT sum(x.new) FROM x WHERE x.k BETWEEN b.lo AND b.hi), 0)::bigint AS new \
-     FROM b LEFT JOIN y USING (i) ORDER BY b.i";
+     g AS MATERIALIZED (SELECT client_id, min(k)::int AS first_k, array_agg(k::int) AS ks FROM a GROUP BY client_id), \
+     n AS MATERIALIZED (SELECT g.first_k AS k, count(*) AS new FROM g JOIN p ON p.k = g.first_k \
+           WHERE NOT EXISTS (SELECT 1 FROM orders e WHERE e.client_id = g.client_id AND e.status <> 'cancelled' \
+             AND e.order_date < p.from_on) GROUP BY g.first_k), \
+     x AS MATERIALIZED (SELECT k, count(*) AS active FROM a GROUP BY k) \
+     SELECT b.i, CASE WHEN b.hi = b.lo THEN coalesce((SELECT x.active FROM x WHERE x.k = b.lo), 0) \
+         ELSE (SELECT count(*) FROM g WHERE g.ks && ARRAY(SELECT generate_series(b.lo, b.hi))) END AS active, \
+       coalesce((SELECT sum(n.new) FROM n WHERE n.k BETWEEN b.lo AND b.hi), 0)::bigint AS new \
+     FROM b ORDER BY b.i";
 
 const PAYMENTS: &str = "WITH {PIECES}, \
      x AS (SELECT p.k, (SELECT sum(amount) FROM order_payments \

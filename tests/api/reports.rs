@@ -7,6 +7,7 @@ mod access;
 mod exports;
 mod figures;
 pub mod fixture;
+mod lines;
 
 use reqwest::Method;
 

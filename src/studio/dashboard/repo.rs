@@ -6,20 +6,16 @@ use rust_decimal::Decimal;
 
 use crate::db::TenantDb;
 use crate::studio::orders::model::OrderStatus;
-use crate::studio::reports::financial::RevenueKind;
+use crate::studio::reports::financial::{RevenueKind, with_sold_lines};
 use crate::studio::reports::model::Period;
 
-/// Revenue per service: each order line's gross (its total, plus its tax where prices
-/// exclude it) as the financial report counts it, over the year (`$1`–`$3`) and its last
-/// month (from `$2`), lines read from the covering index; then school packages by the
-/// studio's day of ordering (`$4`–`$6`: the year's first instant, the month's, the end).
-const BY_SERVICE: &str = "SELECT i.kind AS service, \
-       coalesce(sum(i.line_total + CASE WHEN o.prices_include_tax THEN 0 ELSE i.tax END) \
-         FILTER (WHERE o.order_date >= $2), 0) AS month, \
-       sum(i.line_total + CASE WHEN o.prices_include_tax THEN 0 ELSE i.tax END) AS year \
-     FROM orders o CROSS JOIN LATERAL (SELECT kind, line_total, tax FROM order_items \
-       WHERE order_id = o.id OFFSET 0) i \
-     WHERE o.status <> 'cancelled' AND o.order_date BETWEEN $1 AND $3 GROUP BY i.kind \
+/// Revenue per service: each sold line's gross as the financial report counts it, over the
+/// year (`$1`–`$2`) and its last month (from `$3`), in one pass over the year's lines; then
+/// school packages by the studio's day of ordering (`$4`–`$6`: the year's first instant,
+/// the month's, the end).
+const BY_SERVICE: &str = "SELECT kind AS service, \
+       coalesce(sum({LINE_GROSS}) FILTER (WHERE order_date >= $3), 0) AS month, sum({LINE_GROSS}) AS year \
+     FROM {SOLD_LINES} GROUP BY kind \
      UNION ALL \
      SELECT 'school_packages', coalesce(sum(total) FILTER (WHERE ordered_at >= $5), 0), coalesce(sum(total), 0) \
      FROM package_orders WHERE ordered_at >= $4 AND ordered_at < $6";
@@ -52,10 +48,10 @@ pub struct PendingRow {
 /// Revenue per service over `year` and its last month `month` (both ending together).
 #[tracing::instrument(skip_all)]
 pub async fn by_service(db: &mut TenantDb, year: &Period, month: &Period) -> sqlx::Result<Vec<ServiceRow>> {
-    sqlx::query_as(BY_SERVICE)
+    sqlx::query_as(with_sold_lines(BY_SERVICE))
         .bind(year.from)
-        .bind(month.from)
         .bind(year.to)
+        .bind(month.from)
         .bind(year.starts)
         .bind(month.starts)
         .bind(year.ends)

@@ -1,7 +1,8 @@
 //! Every metric over any number of spans (a period, the three of a comparison, the weeks
 //! of a trend, the twelve months of the dashboard) in one aggregate query per family of
 //! metrics, whatever the number of spans or of rows: the spans go to PostgreSQL as arrays
-//! and come back one row each.
+//! of the pieces they are made of (so a row in several spans is read once) and come back
+//! one row each.
 //!
 //! The definitions follow the reports, so the figures agree with them to the cent:
 //! - **sales** (revenue, orders, average order value, active and new clients): orders not
@@ -21,6 +22,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
+use sqlx::FromRow;
+use sqlx::Postgres;
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::query::QueryAs;
 use uuid::Uuid;
 
 use crate::db::TenantDb;
@@ -28,54 +33,72 @@ use crate::studio::kpis::model::Metric;
 use crate::studio::reports::model::Period;
 use crate::studio::reports::production::ratio;
 
-/// The spans as a table `b(from_on, to_on, starts, ends, i)`, `i` numbering them from 1.
-const SPANS: &str = "b AS (SELECT * FROM unnest($1::date[], $2::date[], $3::timestamptz[], $4::timestamptz[]) \
-     WITH ORDINALITY AS b (from_on, to_on, starts, ends, i))";
+/// The pieces as a table `p(from_on, to_on, starts, ends, k)`, `k` numbering them from 1,
+/// and the spans as `b(lo, hi, i)`: span `i` (from 1) is pieces `lo` to `hi`.
+const PIECES: &str = "p AS (SELECT * FROM unnest($1::date[], $2::date[], $3::timestamptz[], $4::timestamptz[]) \
+     WITH ORDINALITY AS p (from_on, to_on, starts, ends, k)), \
+     b AS (SELECT * FROM unnest($5::int[], $6::int[]) WITH ORDINALITY AS b (lo, hi, i))";
 
-/// Orders and revenue per span, the orders read from the covering index.
-const SALES: &str = "WITH {SPANS}, \
-     o AS (SELECT b.i, count(*) AS orders, sum(o.total) AS order_revenue FROM b JOIN orders o \
-           ON o.order_date BETWEEN b.from_on AND b.to_on WHERE o.status <> 'cancelled' GROUP BY b.i), \
-     p AS (SELECT b.i, sum(p.total) AS package_revenue FROM b JOIN package_orders p \
-           ON p.ordered_at >= b.starts AND p.ordered_at < b.ends GROUP BY b.i) \
-     SELECT b.i, coalesce(o.orders, 0) AS orders, coalesce(o.order_revenue, 0) AS order_revenue, \
-       coalesce(p.package_revenue, 0) AS package_revenue \
-     FROM b LEFT JOIN o USING (i) LEFT JOIN p USING (i) ORDER BY b.i";
+/// Orders and revenue per piece, the orders read from the covering index, summed per span.
+const SALES: &str = "WITH {PIECES}, \
+     o AS (SELECT p.k, count(*) AS orders, sum(o.total) AS order_revenue FROM p JOIN orders o \
+           ON o.order_date BETWEEN p.from_on AND p.to_on WHERE o.status <> 'cancelled' GROUP BY p.k), \
+     g AS (SELECT p.k, sum(g.total) AS package_revenue FROM p JOIN package_orders g \
+           ON g.ordered_at >= p.starts AND g.ordered_at < p.ends GROUP BY p.k), \
+     x AS (SELECT p.k, o.orders, o.order_revenue, g.package_revenue FROM p LEFT JOIN o USING (k) LEFT JOIN g USING (k)) \
+     SELECT b.i, coalesce(sum(x.orders), 0)::bigint AS orders, coalesce(sum(x.order_revenue), 0) AS order_revenue, \
+       coalesce(sum(x.package_revenue), 0) AS package_revenue \
+     FROM b JOIN x ON x.k BETWEEN b.lo AND b.hi GROUP BY b.i ORDER BY b.i";
 
-/// Clients with orders per span; a client is new unless an earlier order of theirs exists
-/// (one probe of `orders_client_date_idx` per client and span).
-const CLIENTS: &str = "WITH {SPANS}, \
-     a AS (SELECT DISTINCT b.i, b.from_on, o.client_id FROM b JOIN orders o \
-           ON o.order_date BETWEEN b.from_on AND b.to_on WHERE o.status <> 'cancelled'), \
-     c AS (SELECT i, count(*) AS active, count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM orders e \
-             WHERE e.client_id = a.client_id AND e.status <> 'cancelled' AND e.order_date < a.from_on)) AS new \
-           FROM a GROUP BY i) \
-     SELECT b.i, coalesce(c.active, 0) AS active, coalesce(c.new, 0) AS new FROM b LEFT JOIN c USING (i) ORDER BY b.i";
-
-const PAYMENTS: &str = "WITH {SPANS} \
-     SELECT b.i, coalesce((SELECT sum(amount) FROM order_payments \
-       WHERE status = 'completed' AND paid_at >= b.starts AND paid_at < b.ends), 0) AS amount \
+/// Clients with orders per span. A client is new in a span when their first order (not
+/// cancelled) falls in it — in the first piece they ordered in, if they had no order before
+/// it (one probe of `orders_client_date_idx` per client, not per client and span) — so new
+/// clients add up over pieces. Active clients do not: a span of several pieces counts the
+/// clients whose pieces meet it.
+const CLIENTS: &str = "WITH {PIECES}, \
+     a AS (SELECT DISTINCT p.k, o.client_id FROM p JOIN orders o \
+           ON o.order_date BETWEEN p.from_on AND p.to_on WHERE o.status <> 'cancelled'), \
+     g AS MATERIALIZED (SELECT client_id, min(k)::int AS first_k, array_agg(k::int) AS ks FROM a GROUP BY client_id), \
+     n AS MATERIALIZED (SELECT g.first_k AS k, count(*) AS new FROM g JOIN p ON p.k = g.first_k \
+           WHERE NOT EXISTS (SELECT 1 FROM orders e WHERE e.client_id = g.client_id AND e.status <> 'cancelled' \
+             AND e.order_date < p.from_on) GROUP BY g.first_k), \
+     x AS MATERIALIZED (SELECT k, count(*) AS active FROM a GROUP BY k) \
+     SELECT b.i, CASE WHEN b.hi = b.lo THEN coalesce((SELECT x.active FROM x WHERE x.k = b.lo), 0) \
+         ELSE (SELECT count(*) FROM g WHERE g.ks && ARRAY(SELECT generate_series(b.lo, b.hi))) END AS active, \
+       coalesce((SELECT sum(n.new) FROM n WHERE n.k BETWEEN b.lo AND b.hi), 0)::bigint AS new \
      FROM b ORDER BY b.i";
 
-/// Average days from order date to the studio's date of delivery (`$5`: time zone).
-const DELIVERIES: &str = "WITH {SPANS} \
-     SELECT b.i, (SELECT avg((delivered_at AT TIME ZONE $5)::date - order_date) FROM orders \
-       WHERE delivered_at >= b.starts AND delivered_at < b.ends) AS days \
-     FROM b ORDER BY b.i";
+const PAYMENTS: &str = "WITH {PIECES}, \
+     x AS (SELECT p.k, (SELECT sum(amount) FROM order_payments \
+       WHERE status = 'completed' AND paid_at >= p.starts AND paid_at < p.ends) AS amount FROM p) \
+     SELECT b.i, coalesce(sum(x.amount), 0) AS amount FROM b JOIN x ON x.k BETWEEN b.lo AND b.hi \
+     GROUP BY b.i ORDER BY b.i";
 
-const WORKSHOP: &str = "WITH {SPANS}, \
-     moved AS (SELECT b.i, sum(-m.value) FILTER (WHERE m.kind <> 'waste') AS used, \
+/// Average days from order date to the studio's date of delivery (`$7`: time zone): the
+/// days and the deliveries per piece, divided per span as `avg` would.
+const DELIVERIES: &str = "WITH {PIECES}, \
+     x AS (SELECT p.k, d.days, d.deliveries FROM p CROSS JOIN LATERAL (SELECT \
+         sum((delivered_at AT TIME ZONE $7)::date - order_date) AS days, count(*) AS deliveries FROM orders \
+       WHERE delivered_at >= p.starts AND delivered_at < p.ends) d) \
+     SELECT b.i, sum(x.days)::numeric / nullif(sum(x.deliveries), 0) AS days \
+     FROM b JOIN x ON x.k BETWEEN b.lo AND b.hi GROUP BY b.i ORDER BY b.i";
+
+const WORKSHOP: &str = "WITH {PIECES}, \
+     moved AS (SELECT p.k, sum(-m.value) FILTER (WHERE m.kind <> 'waste') AS used, \
            sum(-m.value) FILTER (WHERE m.kind = 'waste') AS wasted \
-         FROM b JOIN stock_movements m ON m.occurred_at >= b.starts AND m.occurred_at < b.ends \
+         FROM p JOIN stock_movements m ON m.occurred_at >= p.starts AND m.occurred_at < p.ends \
          WHERE m.kind IN ('consumption', 'waste', 'return') \
            AND m.id NOT IN (SELECT reverses_id FROM stock_movements WHERE reverses_id IS NOT NULL) \
-         GROUP BY b.i) \
-     SELECT b.i, coalesce(moved.used, 0) AS used, coalesce(moved.wasted, 0) AS wasted, \
+         GROUP BY p.k), \
+     x AS (SELECT p.k, moved.used, moved.wasted, \
        (SELECT count(*) FROM production_orders WHERE status = 'done' \
-          AND finished_at >= b.starts AND finished_at < b.ends) AS orders_done, \
-       (SELECT coalesce(sum(produced_quantity), 0) FROM production_registrations \
-          WHERE recorded_at >= b.starts AND recorded_at < b.ends)::bigint AS produced \
-     FROM b LEFT JOIN moved USING (i) ORDER BY b.i";
+          AND finished_at >= p.starts AND finished_at < p.ends) AS orders_done, \
+       (SELECT sum(produced_quantity) FROM production_registrations \
+          WHERE recorded_at >= p.starts AND recorded_at < p.ends) AS produced \
+       FROM p LEFT JOIN moved USING (k)) \
+     SELECT b.i, coalesce(sum(x.used), 0) AS used, coalesce(sum(x.wasted), 0) AS wasted, \
+       sum(x.orders_done)::bigint AS orders_done, coalesce(sum(x.produced), 0)::bigint AS produced \
+     FROM b JOIN x ON x.k BETWEEN b.lo AND b.hi GROUP BY b.i ORDER BY b.i";
 
 /// Every material today: stock, book value, minimum.
 const MATERIALS: &str = "SELECT id, stock, round(stock * unit_cost, 2) AS value, minimum_stock FROM materials";
@@ -85,10 +108,6 @@ const MATERIALS: &str = "SELECT id, stock, round(stock * unit_cost, 2) AS value,
 const MOVED_SINCE: &str = "SELECT material_id, width_bucket(occurred_at, $1::timestamptz[]) AS k, \
        sum(quantity) AS quantity, sum(value) AS value \
      FROM stock_movements WHERE occurred_at >= $2 GROUP BY 1, 2";
-
-fn with_spans(sql: &str) -> sqlx::AssertSqlSafe<String> {
-    sqlx::AssertSqlSafe(sql.replace("{SPANS}", SPANS))
-}
 
 #[derive(sqlx::FromRow)]
 struct SalesRow {
@@ -153,15 +172,56 @@ impl Figures {
     }
 }
 
-type Arrays = (Vec<NaiveDate>, Vec<NaiveDate>, Vec<DateTime<Utc>>, Vec<DateTime<Utc>>);
+/// The spans cut where any of them begins or ends, into pieces no span straddles, keeping
+/// the pieces some span covers: each row is then read and summed once, whatever the number
+/// of spans it falls in (the dashboard's year is its months), and each span is the sum of
+/// its pieces, `lo`–`hi` (numbered from 1).
+#[derive(Debug, Default, PartialEq)]
+struct Pieces {
+    from: Vec<NaiveDate>,
+    to: Vec<NaiveDate>,
+    starts: Vec<DateTime<Utc>>,
+    ends: Vec<DateTime<Utc>>,
+    lo: Vec<i32>,
+    hi: Vec<i32>,
+}
 
-fn arrays(spans: &[Period]) -> Arrays {
-    (
-        spans.iter().map(|s| s.from).collect(),
-        spans.iter().map(|s| s.to).collect(),
-        spans.iter().map(|s| s.starts).collect(),
-        spans.iter().map(|s| s.ends).collect(),
-    )
+impl Pieces {
+    fn of(spans: &[Period]) -> Pieces {
+        let after = |s: &Period| s.to.succ_opt().unwrap_or(s.to);
+        // Each cut is a first day and its first instant (the day after a span, and its end).
+        let mut cuts: Vec<(NaiveDate, DateTime<Utc>)> =
+            spans.iter().flat_map(|s| [(s.from, s.starts), (after(s), s.ends)]).collect();
+        cuts.sort();
+        cuts.dedup_by_key(|c| c.0);
+        let mut pieces = Pieces::default();
+        for cut in cuts.windows(2) {
+            let ((from, starts), (next, ends)) = (cut[0], cut[1]);
+            if spans.iter().any(|s| s.from <= from && next <= after(s)) {
+                pieces.from.push(from);
+                pieces.to.push(next.pred_opt().unwrap_or(next));
+                pieces.starts.push(starts);
+                pieces.ends.push(ends);
+            }
+        }
+        let number = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+        for span in spans {
+            pieces.lo.push(number(pieces.from.partition_point(|f| *f < span.from) + 1));
+            pieces.hi.push(number(pieces.to.partition_point(|t| *t <= span.to)));
+        }
+        pieces
+    }
+
+    /// `sql` with the pieces as `$1`–`$4` and the spans as `$5`–`$6`.
+    fn query<'q, O: for<'r> FromRow<'r, PgRow>>(&'q self, sql: &str) -> QueryAs<'q, Postgres, O, PgArguments> {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.replace("{PIECES}", PIECES)))
+            .bind(&self.from)
+            .bind(&self.to)
+            .bind(&self.starts)
+            .bind(&self.ends)
+            .bind(&self.lo)
+            .bind(&self.hi)
+    }
 }
 
 /// `metrics` over every one of `spans`, in the studio's time zone `tz`.
@@ -172,16 +232,10 @@ pub async fn compute(db: &mut TenantDb, tz: &str, spans: &[Period], metrics: &[M
         return Ok(figures);
     }
     let wanted = |f: Family| metrics.iter().any(|m| family(*m) == f);
-    let (from, to, starts, ends) = arrays(spans);
+    let pieces = Pieces::of(spans);
     let some = |v: Decimal| Some(v);
     if wanted(Family::Sales) {
-        let rows: Vec<SalesRow> = sqlx::query_as(with_spans(SALES))
-            .bind(&from)
-            .bind(&to)
-            .bind(&starts)
-            .bind(&ends)
-            .fetch_all(&mut *db)
-            .await?;
+        let rows: Vec<SalesRow> = pieces.query(SALES).fetch_all(&mut *db).await?;
         figures.put(Metric::Revenue, rows.iter().map(|r| some(r.order_revenue + r.package_revenue)).collect());
         figures.put(Metric::Orders, rows.iter().map(|r| some(r.orders.into())).collect());
         figures.put(
@@ -191,45 +245,20 @@ pub async fn compute(db: &mut TenantDb, tz: &str, spans: &[Period], metrics: &[M
         figures.package_revenue = rows.iter().map(|r| r.package_revenue).collect();
     }
     if wanted(Family::Clients) {
-        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(with_spans(CLIENTS))
-            .bind(&from)
-            .bind(&to)
-            .bind(&starts)
-            .bind(&ends)
-            .fetch_all(&mut *db)
-            .await?;
+        let rows: Vec<(i64, i64, i64)> = pieces.query(CLIENTS).fetch_all(&mut *db).await?;
         figures.put(Metric::ActiveClients, rows.iter().map(|r| some(r.1.into())).collect());
         figures.put(Metric::NewClients, rows.iter().map(|r| some(r.2.into())).collect());
     }
     if wanted(Family::Payments) {
-        let rows: Vec<(i64, Decimal)> = sqlx::query_as(with_spans(PAYMENTS))
-            .bind(&from)
-            .bind(&to)
-            .bind(&starts)
-            .bind(&ends)
-            .fetch_all(&mut *db)
-            .await?;
+        let rows: Vec<(i64, Decimal)> = pieces.query(PAYMENTS).fetch_all(&mut *db).await?;
         figures.put(Metric::Payments, rows.into_iter().map(|(_, amount)| Some(amount)).collect());
     }
     if wanted(Family::Deliveries) {
-        let rows: Vec<(i64, Option<Decimal>)> = sqlx::query_as(with_spans(DELIVERIES))
-            .bind(&from)
-            .bind(&to)
-            .bind(&starts)
-            .bind(&ends)
-            .bind(tz)
-            .fetch_all(&mut *db)
-            .await?;
+        let rows: Vec<(i64, Option<Decimal>)> = pieces.query(DELIVERIES).bind(tz).fetch_all(&mut *db).await?;
         figures.put(Metric::DeliveryDays, rows.into_iter().map(|(_, days)| days).collect());
     }
     if wanted(Family::Workshop) {
-        let rows: Vec<WorkshopRow> = sqlx::query_as(with_spans(WORKSHOP))
-            .bind(&from)
-            .bind(&to)
-            .bind(&starts)
-            .bind(&ends)
-            .fetch_all(&mut *db)
-            .await?;
+        let rows: Vec<WorkshopRow> = pieces.query(WORKSHOP).fetch_all(&mut *db).await?;
         figures.put(Metric::Efficiency, rows.iter().map(|r| ratio(r.used, r.wasted).map(|p| p.0)).collect());
         figures.put(Metric::WasteValue, rows.iter().map(|r| some(r.wasted)).collect());
         figures.put(Metric::ProductionOrders, rows.iter().map(|r| some(r.orders_done.into())).collect());
@@ -276,4 +305,47 @@ async fn stock_at_ends(db: &mut TenantDb, spans: &[Period]) -> sqlx::Result<(Vec
         lows.push(low);
     }
     Ok((values, lows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::studio::kpis::periods::span;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn overlapping_spans_are_cut_into_the_pieces_they_share_and_gaps_are_left_out() {
+        let tz = chrono_tz::America::Lima;
+        let spans = [
+            span(tz, day("2025-01-01"), day("2025-01-31")),
+            span(tz, day("2025-02-01"), day("2025-02-28")),
+            span(tz, day("2025-03-01"), day("2025-03-10")),
+            // The year so far: the last two months again.
+            span(tz, day("2025-02-01"), day("2025-03-10")),
+            // A year earlier, apart from the rest.
+            span(tz, day("2024-03-01"), day("2024-03-10")),
+        ];
+        let pieces = Pieces::of(&spans);
+        let firsts: Vec<String> = pieces.from.iter().map(ToString::to_string).collect();
+        assert_eq!(firsts, ["2024-03-01", "2025-01-01", "2025-02-01", "2025-03-01"]);
+        let lasts: Vec<String> = pieces.to.iter().map(ToString::to_string).collect();
+        assert_eq!(lasts, ["2024-03-10", "2025-01-31", "2025-02-28", "2025-03-10"]);
+        assert_eq!(pieces.starts[2], spans[1].starts);
+        assert_eq!(pieces.ends[3], spans[2].ends);
+        assert_eq!(pieces.lo, [2, 3, 4, 3, 1]);
+        assert_eq!(pieces.hi, [2, 3, 4, 4, 1]);
+    }
+
+    #[test]
+    fn a_span_inside_another_splits_it_in_three() {
+        let tz = chrono_tz::America::Lima;
+        let spans = [span(tz, day("2025-01-01"), day("2025-12-31")), span(tz, day("2025-06-01"), day("2025-06-30"))];
+        let pieces = Pieces::of(&spans);
+        assert_eq!(pieces.from, [day("2025-01-01"), day("2025-06-01"), day("2025-07-01")]);
+        assert_eq!(pieces.to, [day("2025-05-31"), day("2025-06-30"), day("2025-12-31")]);
+        assert_eq!((pieces.lo, pieces.hi), (vec![1, 2], vec![3, 2]));
+    }
 }

@@ -11,6 +11,7 @@
 //!   paid by the end of `to`, aged by order date: 0–30, 31–60, 61–90, over 90 days.
 
 use poem_openapi::{Enum, Object};
+use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::db::TenantDb;
@@ -94,7 +95,7 @@ pub struct Revenue {
 }
 
 /// Payments received by one method.
-#[derive(Debug, Clone, Object, serde::Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Object, serde::Serialize)]
 pub struct MethodPayments {
     pub method: OrderPaymentMethod,
     pub payments: i64,
@@ -102,7 +103,7 @@ pub struct MethodPayments {
 }
 
 /// Payments received in one month.
-#[derive(Debug, Clone, Object, serde::Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Object, serde::Serialize)]
 pub struct MonthPayments {
     /// `YYYY-MM`.
     pub month: String,
@@ -212,30 +213,37 @@ const BY_MONTH: &str = "WITH {MONTHS}, \
             coalesce(p.revenue, 0) AS package_revenue, coalesce(o.revenue, 0) + coalesce(p.revenue, 0) AS revenue \
      FROM months m LEFT JOIN o USING (first_day) LEFT JOIN p USING (first_day) ORDER BY m.first_day";
 
-/// Revenue per item kind (a line's gross: its total, plus its tax where prices exclude it),
-/// then the packages as one more kind. The lines are read per order of the period from the
-/// covering index (`OFFSET 0` keeps PostgreSQL from turning this into a scan of every line
-/// the studio ever sold).
-const BY_KIND: &str = "SELECT i.kind, count(*) AS lines, sum(i.quantity)::bigint AS quantity, \
-       sum(i.line_total + CASE WHEN o.prices_include_tax THEN 0 ELSE i.tax END) AS revenue, sum(i.tax) AS tax \
-     FROM orders o CROSS JOIN LATERAL (SELECT kind, quantity, line_total, tax FROM order_items \
-       WHERE order_id = o.id OFFSET 0) i \
-     WHERE o.status <> 'cancelled' AND o.order_date BETWEEN $1 AND $2 GROUP BY i.kind \
+/// The lines sold on the days `$1`–`$2`: the lines of orders not cancelled, by their order's
+/// date, which each line carries (`order_items_sales_idx`, read from the index alone); the
+/// period's few cancelled orders are left out by a hashed anti-join. Used with
+/// [`LINE_GROSS`], a line's gross: its total, plus its tax where prices exclude it.
+pub const SOLD_LINES: &str = "order_items WHERE order_date BETWEEN $1 AND $2 \
+     AND order_id NOT IN (SELECT id FROM orders WHERE status = 'cancelled' AND order_date BETWEEN $1 AND $2)";
+
+/// A sold line's gross, as revenue counts it.
+pub const LINE_GROSS: &str = "line_total + CASE WHEN prices_include_tax THEN 0 ELSE tax END";
+
+/// Revenue per item kind, then the packages as one more kind (`$3`/`$4`: the instants).
+const BY_KIND: &str = "SELECT kind, count(*) AS lines, sum(quantity)::bigint AS quantity, \
+       sum({LINE_GROSS}) AS revenue, sum(tax) AS tax FROM {SOLD_LINES} GROUP BY kind \
      UNION ALL \
      SELECT 'school_packages', count(*), count(*), coalesce(sum(total), 0), NULL FROM package_orders \
      WHERE ordered_at >= $3 AND ordered_at < $4";
 
-/// Completed payments per method in the period (`$1`/`$2`: instants).
-const PAYMENTS_BY_METHOD: &str = "SELECT method, count(*) AS payments, sum(amount) AS amount FROM order_payments \
-     WHERE status = 'completed' AND paid_at >= $1 AND paid_at < $2 GROUP BY method";
+/// `sql` with the sold lines and a line's gross written in.
+pub fn with_sold_lines(sql: &str) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(sql.replace("{SOLD_LINES}", SOLD_LINES).replace("{LINE_GROSS}", LINE_GROSS))
+}
 
-/// Completed payments per month of the studio's calendar.
-const PAYMENTS_BY_MONTH: &str = "WITH {MONTHS}, \
-     p AS (SELECT date_trunc('month', paid_at AT TIME ZONE $5)::date AS first_day, count(*) AS payments, \
+/// Completed payments per month of the studio's calendar and method, in one pass over the
+/// period's payments (read from `order_payments_received_idx` alone); every month is listed,
+/// an empty one with no method.
+const PAYMENTS: &str = "WITH {MONTHS}, \
+     p AS (SELECT date_trunc('month', paid_at AT TIME ZONE $5)::date AS first_day, method, count(*) AS payments, \
            sum(amount) AS amount FROM order_payments \
-           WHERE status = 'completed' AND paid_at >= $3 AND paid_at < $4 GROUP BY 1) \
-     SELECT m.month, coalesce(p.payments, 0) AS payments, coalesce(p.amount, 0) AS amount \
-     FROM months m LEFT JOIN p USING (first_day) ORDER BY m.first_day";
+           WHERE status = 'completed' AND paid_at >= $3 AND paid_at < $4 GROUP BY 1, 2) \
+     SELECT m.month, p.method, coalesce(p.payments, 0) AS payments, coalesce(p.amount, 0) AS amount \
+     FROM months m LEFT JOIN p USING (first_day) ORDER BY m.first_day, p.method";
 
 /// The orders open at the end of `$1` (the period's `to`; `$2` its end instant): those
 /// open now (their balance then is today's plus what was paid after the period), and those
@@ -277,7 +285,7 @@ pub async fn revenue(db: &mut TenantDb, period: &Period, tz: &str) -> sqlx::Resu
         .bind(tz)
         .fetch_all(&mut *db)
         .await?;
-    let kinds: Vec<KindRevenue> = sqlx::query_as(BY_KIND)
+    let kinds: Vec<KindRevenue> = sqlx::query_as(with_sold_lines(BY_KIND))
         .bind(period.from)
         .bind(period.to)
         .bind(period.starts)
@@ -312,9 +320,7 @@ pub async fn revenue(db: &mut TenantDb, period: &Period, tz: &str) -> sqlx::Resu
 /// Cash received in the period.
 #[tracing::instrument(skip_all)]
 pub async fn payments(db: &mut TenantDb, period: &Period, tz: &str) -> sqlx::Result<Payments> {
-    let methods: Vec<MethodPayments> =
-        sqlx::query_as(PAYMENTS_BY_METHOD).bind(period.starts).bind(period.ends).fetch_all(&mut *db).await?;
-    let by_month: Vec<MonthPayments> = sqlx::query_as(with_months(PAYMENTS_BY_MONTH))
+    let rows: Vec<(String, Option<OrderPaymentMethod>, i64, Decimal)> = sqlx::query_as(with_months(PAYMENTS))
         .bind(period.from)
         .bind(period.to)
         .bind(period.starts)
@@ -322,15 +328,26 @@ pub async fn payments(db: &mut TenantDb, period: &Period, tz: &str) -> sqlx::Res
         .bind(tz)
         .fetch_all(&mut *db)
         .await?;
+    let mut by_month: Vec<MonthPayments> = Vec::new();
+    for (month, _, payments, amount) in &rows {
+        match by_month.last_mut() {
+            Some(last) if last.month == *month => {
+                last.payments += payments;
+                last.amount.0 += amount;
+            }
+            _ => by_month.push(MonthPayments { month: month.clone(), payments: *payments, amount: Money(*amount) }),
+        }
+    }
     use OrderPaymentMethod::*;
     let by_method: Vec<MethodPayments> = [Cash, Card, Transfer, Qr, Other]
         .into_iter()
         .map(|method| {
-            methods.iter().find(|m| m.method == method).cloned().unwrap_or(MethodPayments {
+            let of = || rows.iter().filter(|r| r.1 == Some(method));
+            MethodPayments {
                 method,
-                payments: 0,
-                amount: Money::ZERO,
-            })
+                payments: of().map(|r| r.2).sum(),
+                amount: Money(of().map(|r| r.3).sum::<Decimal>()),
+            }
         })
         .collect();
     Ok(Payments {

@@ -117,22 +117,26 @@ pub struct ProductionReport {
     pub lead_times: LeadTimes,
 }
 
-/// The movements that count, as positive quantities and values (`$1`/`$2`: the period).
-/// Reversed ones are left out against the (few) reversals, hashed once.
-const COUNTED: &str = "WITH moved AS (SELECT m.material_id, m.kind, m.waste_reason, -m.quantity AS quantity, \
-       -m.value AS value FROM stock_movements m \
+/// The movements that count (`$1`/`$2`: the period); reversed ones are left out against
+/// the (few) reversals, hashed once.
+const COUNTED: &str = "stock_movements m \
      WHERE m.kind IN ('consumption', 'waste', 'return') AND m.occurred_at >= $1 AND m.occurred_at < $2 \
-       AND m.id NOT IN (SELECT reverses_id FROM stock_movements WHERE reverses_id IS NOT NULL)) ";
+       AND m.id NOT IN (SELECT reverses_id FROM stock_movements WHERE reverses_id IS NOT NULL)";
 
-const BY_MATERIAL: &str = "SELECT mt.id AS material_id, mt.sku, mt.name, mt.category, mt.unit, \
+/// Per material: the counted movements summed per kind first (positive quantities and
+/// values), then spread into used and wasted — two sums per movement, not four.
+const BY_MATERIAL: &str = "WITH moved AS (SELECT m.material_id, m.kind, sum(-m.quantity) AS quantity, \
+       sum(-m.value) AS value FROM {COUNTED} GROUP BY m.material_id, m.kind) \
+     SELECT mt.id AS material_id, mt.sku, mt.name, mt.category, mt.unit, \
        coalesce(sum(quantity) FILTER (WHERE kind <> 'waste'), 0) AS used, \
        coalesce(sum(quantity) FILTER (WHERE kind = 'waste'), 0) AS wasted, \
        coalesce(sum(value) FILTER (WHERE kind <> 'waste'), 0) AS used_value, \
        coalesce(sum(value) FILTER (WHERE kind = 'waste'), 0) AS wasted_value \
      FROM moved JOIN materials mt ON mt.id = moved.material_id GROUP BY mt.id ORDER BY mt.category, mt.sku";
 
-const BY_REASON: &str = "SELECT waste_reason AS reason, sum(value) AS value FROM moved WHERE kind = 'waste' \
-     GROUP BY waste_reason ORDER BY sum(value) DESC, waste_reason";
+/// Waste per reason, read from `stock_movements_waste_idx` (waste alone).
+const BY_REASON: &str = "SELECT m.waste_reason AS reason, sum(-m.value) AS value FROM {COUNTED} AND m.kind = 'waste' \
+     GROUP BY m.waste_reason ORDER BY sum(-m.value) DESC, m.waste_reason";
 
 /// Orders, registrations of the period (`$1`/`$2`).
 const OUTPUT: &str = "SELECT \
@@ -184,7 +188,7 @@ pub fn ratio(used: Decimal, wasted: Decimal) -> Option<Percent> {
 /// The production report's figures.
 #[tracing::instrument(skip_all)]
 pub async fn report(db: &mut TenantDb, header: ReportHeader, period: &Period) -> sqlx::Result<ProductionReport> {
-    let counted = |tail: &str| sqlx::AssertSqlSafe(format!("{COUNTED}{tail}"));
+    let counted = |sql: &str| sqlx::AssertSqlSafe(sql.replace("{COUNTED}", COUNTED));
     let materials: Vec<MaterialUse> =
         sqlx::query_as(counted(BY_MATERIAL)).bind(period.starts).bind(period.ends).fetch_all(&mut *db).await?;
     let waste_by_reason: Vec<ReasonWaste> =

@@ -45,7 +45,7 @@ pub async fn shift(app: &TestApp, s: &Studio, sql: &str) {
     sqlx::raw_sql(sqlx::AssertSqlSafe(script)).execute(&mut app.raw().await).await.unwrap();
 }
 
-fn line(kind: &str, description: &str, quantity: i64, price: &str, discount: &str) -> Value {
+pub fn line(kind: &str, description: &str, quantity: i64, price: &str, discount: &str) -> Value {
     json!({"kind": kind, "description": description, "quantity": quantity, "unit_price": price, "discount": discount})
 }
 

@@ -2,7 +2,8 @@
 //! orders (`front_office/seed.sql`) and then this part's workshop (`seed.sql`: materials,
 //! 200,000 movements, 5,000 production orders), vacuumed and analysed as autovacuum would
 //! have, and checked: every material's stock is the sum of its ledger, the ledger's running
-//! stock is what each movement says, and the counts are what the reads are measured over.
+//! stock is what each movement says, every order line carries its order's date and price
+//! mode, and the counts are what the reads are measured over.
 
 use fotostudio::app::AppState;
 use fotostudio::config::Settings;
@@ -73,6 +74,17 @@ pub async fn insight_studio(state: &AppState, settings: &Settings) -> Result<Ins
     .await?;
     if stock + running > 0 {
         return Err(format!("the ledger seed is inconsistent: stock {stock}, running stock {running}").into());
+    }
+    // The orders were written set-based: each line must still carry its order's date and
+    // price mode (set by the lines' trigger), or revenue by kind would not be the orders'.
+    let stray: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM order_items i JOIN orders o ON o.id = i.order_id \
+         WHERE (i.order_date, i.prices_include_tax) IS DISTINCT FROM (o.order_date, o.prices_include_tax)",
+    )
+    .fetch_one(&mut db)
+    .await?;
+    if stray > 0 {
+        return Err(format!("{stray} order lines do not carry their order's date and price mode").into());
     }
     let authorization = admin_authorization(state, &tenant).await?;
     Ok(InsightStudio { tenant, authorization })

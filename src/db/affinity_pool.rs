@@ -340,6 +340,9 @@ impl<M: Manage> Inner<M> {
         if let (Some(key), Some(chosen)) = (&key, choose(&state.waiters, key.as_ref())) {
             let for_its_key = &state.waiters[chosen].key == key;
             if !for_its_key && !overdue(&state.waiters[0]) && state.worth_holding() {
+                // The oldest waiter would have had it: holding passes it over, and counts
+                // towards the bound of MAX_SKIPS like any other pass.
+                state.waiters[0].skipped += 1;
                 self.counters.holds.fetch_add(1, Ordering::Relaxed);
                 let until = now + state.hold;
                 slot.held_until = Some(until);

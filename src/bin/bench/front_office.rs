@@ -13,16 +13,16 @@ mod creation;
 mod roster;
 mod seed;
 
-use std::sync::Arc;
-use std::time::Duration;
+pub use creation::ClientCreation;
+pub use seed::SEEDED;
 
 use chrono::{Datelike, Days};
 use hyper::StatusCode;
 use uuid::Uuid;
 
-use crate::load::{Conn, Gets, get, load, post_json, sequential};
-use crate::{Bench, BoxError, percentile};
-use seed::BigStudio;
+use crate::load::{Conn, post_json};
+use crate::reads::{BigStudio, Read, read, time_reads};
+use crate::{Bench, BoxError};
 
 pub fn run(bench: &Bench<'_>) -> Result<(), BoxError> {
     println!();
@@ -61,17 +61,6 @@ fn numbering_continues(bench: &Bench<'_>, big: &BigStudio) -> Result<(), BoxErro
     Ok(())
 }
 
-/// A read of the big studio and its p50 target in milliseconds.
-struct Read {
-    name: String,
-    path: String,
-    target_ms: f64,
-}
-
-fn read(name: impl Into<String>, path: impl Into<String>, target_ms: f64) -> Read {
-    Read { name: name.into(), path: path.into(), target_ms }
-}
-
 /// Times each read over sequential requests, then the heaviest of each kind under load.
 fn reads(bench: &Bench<'_>, big: &BigStudio) -> Result<(), BoxError> {
     let today = big.tenant.today();
@@ -89,56 +78,15 @@ fn reads(bench: &Bench<'_>, big: &BigStudio) -> Result<(), BoxError> {
         format!("/api/appointments/calendar?from={monday}&to={sunday}"),
         10.0,
     ));
-    let (slug, authorization) = (big.tenant.slug.as_str(), big.authorization.as_str());
-    println!(
-        "reads of `{slug}`, page 1 (20 rows; the calendar: the whole week), {} sequential requests each, one connection:",
-        bench.args.read_requests
-    );
-    println!("{:<38} {:>8} {:>8} {:>8} {:>8} {:>9}", "read", "matches", "p50 ms", "p95 ms", "p99 ms", "target");
-    for r in &reads {
-        let first = bench.client_rt.block_on(async {
-            let mut conn = Conn::open(bench.addr).await?;
-            Ok::<_, BoxError>(conn.send(get(&r.path, slug, authorization)).await?)
-        })?;
-        let matches = first.json()["count"].as_i64().ok_or_else(|| format!("{}: {}", r.path, first.status))?;
-        let timed = bench
-            .client_rt
-            .block_on(sequential(bench.addr, bench.args.read_requests, |_| get(&r.path, slug, authorization)))?;
-        let p50 = percentile(&timed, 0.5);
-        let verdict = if p50 <= r.target_ms { "met" } else { "MISSED" };
-        println!(
-            "{:<38} {:>8} {:>8.2} {:>8.2} {:>8.2} {:>9}",
-            r.name,
-            matches,
-            p50,
-            percentile(&timed, 0.95),
-            percentile(&timed, 0.99),
-            format!("≤ {} {verdict}", r.target_ms)
-        );
-    }
-    let seconds = (bench.args.seconds / 2).max(3);
-    println!(
-        "under load: {} connections, {seconds} s each after 1 s warm-up (one studio: every request reads the same tables)",
-        bench.args.connections
-    );
-    println!("{:<38} {:>10} {:>8} {:>8} {:>8}", "read", "req/s", "p50 ms", "p99 ms", "errors");
     // The heaviest of each kind: every delivered order, the commonest surname, the week.
-    for r in [&reads[4], &reads[6], &reads[8]] {
-        let (path, slug, authorization) = (r.path.clone(), slug.to_owned(), authorization.to_owned());
-        let workload = Arc::new(Gets(Arc::new(move |_| (path.clone(), slug.clone(), authorization.clone()))));
-        let connections = bench.args.connections;
-        bench.client_rt.block_on(load(bench.addr, connections, Duration::from_secs(1), workload.clone()));
-        let loaded = bench.client_rt.block_on(load(bench.addr, connections, Duration::from_secs(seconds), workload));
-        println!(
-            "{:<38} {:>10.0} {:>8.2} {:>8.2} {:>8}",
-            r.name,
-            loaded.rps(),
-            loaded.p(0.5),
-            loaded.p(0.99),
-            loaded.errors
-        );
-    }
-    Ok(())
+    time_reads(
+        bench,
+        big,
+        "page 1 (20 rows; the calendar: the whole week)",
+        &reads,
+        &[4, 6, 8],
+        " (one studio: every request reads the same tables)",
+    )
 }
 
 /// Three first imports of a 2,000-row class list into this year's contracts, then the same

@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use chrono::{Days, Months};
 
 use crate::load::{Conn, get, sequential};
+use crate::reads::BigStudio;
 use crate::{Bench, BoxError, ms, percentile};
-use seed::InsightStudio;
 
 /// Sequential requests timed per read (at most; `--read-requests` lowers it).
 const READS: usize = 100;
@@ -46,13 +46,13 @@ fn read(path: String, target_ms: Option<f64>) -> Read {
 }
 
 /// The first day of the year that ends today, as `from=...&to=...`.
-fn years_to_today(studio: &InsightStudio, years: u32) -> String {
+fn years_to_today(studio: &BigStudio, years: u32) -> String {
     let today = studio.tenant.today();
     let from = today.checked_sub_months(Months::new(12 * years)).and_then(|d| d.checked_add_days(Days::new(1)));
     format!("from={}&to={today}", from.unwrap_or(today))
 }
 
-fn reads(bench: &Bench<'_>, studio: &InsightStudio) -> Result<(), BoxError> {
+fn reads(bench: &Bench<'_>, studio: &BigStudio) -> Result<(), BoxError> {
     let year = years_to_today(studio, 1);
     let mut reads = vec![
         read("/api/dashboard".into(), Some(50.0)),
@@ -98,7 +98,7 @@ fn reads(bench: &Bench<'_>, studio: &InsightStudio) -> Result<(), BoxError> {
 }
 
 /// `GET` of an export; the file's size in bytes.
-async fn download(bench: &Bench<'_>, studio: &InsightStudio, path: &str) -> Result<usize, BoxError> {
+async fn download(bench: &Bench<'_>, studio: &BigStudio, path: &str) -> Result<usize, BoxError> {
     let mut conn = Conn::open(bench.addr).await?;
     let reply = conn.send(get(path, &studio.tenant.slug, &studio.authorization)).await?;
     if !reply.status.is_success() {
@@ -107,7 +107,7 @@ async fn download(bench: &Bench<'_>, studio: &InsightStudio, path: &str) -> Resu
     Ok(reply.body.len())
 }
 
-fn exports(bench: &Bench<'_>, studio: &InsightStudio) -> Result<(), BoxError> {
+fn exports(bench: &Bench<'_>, studio: &BigStudio) -> Result<(), BoxError> {
     let year = years_to_today(studio, 1);
     println!("exports of the one-year financial report, {EXPORTS} each, end to end (request to last byte):");
     println!("{:<8} {:>10} {:>8} {:>8} {:>12}", "format", "bytes", "p50 ms", "max ms", "target");
@@ -171,7 +171,7 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Counted<A> {
 
 /// The peak of live heap bytes above where they stood when the export was sent (server and
 /// client are this one process, otherwise idle), and the file's size.
-fn peak_growth(bench: &Bench<'_>, studio: &InsightStudio, path: &str) -> Result<(isize, usize), BoxError> {
+fn peak_growth(bench: &Bench<'_>, studio: &BigStudio, path: &str) -> Result<(isize, usize), BoxError> {
     LIVE.store(0, Ordering::Relaxed);
     PEAK.store(0, Ordering::Relaxed);
     COUNTING.store(true, Ordering::Relaxed);
@@ -180,7 +180,7 @@ fn peak_growth(bench: &Bench<'_>, studio: &InsightStudio, path: &str) -> Result<
     Ok((PEAK.load(Ordering::Relaxed), bytes?))
 }
 
-fn memory(bench: &Bench<'_>, studio: &InsightStudio) -> Result<(), BoxError> {
+fn memory(bench: &Bench<'_>, studio: &BigStudio) -> Result<(), BoxError> {
     let mut db_rows = Vec::new();
     for years in [1, 5] {
         let period = years_to_today(studio, years);

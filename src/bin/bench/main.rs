@@ -24,6 +24,7 @@ mod cpu;
 mod front_office;
 mod insight;
 mod load;
+mod reads;
 mod traffic;
 mod workshop;
 mod wrk;

@@ -11,24 +11,18 @@
 //!   timed on the function the command runs (`cli::inventory::verify_ledgers`).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use fotostudio::app::AppState;
 use fotostudio::config::Settings;
-use fotostudio::tenancy::model::Tenant;
 use hyper::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::load::{Conn, Gets, Workload, get, load, post_json, sequential};
+use crate::front_office::ClientCreation;
+use crate::load::{Conn, Workload, post_json};
+use crate::reads::{BigStudio, read, time_reads};
 use crate::{Bench, BoxError, admin_authorization, percentile, seeded_studio};
-
-/// The studio the reads run against: its tenant and its admin's `Authorization`.
-struct BigStudio {
-    tenant: Tenant,
-    authorization: String,
-}
 
 /// The tables the seed writes, vacuumed and analysed afterwards as autovacuum would have.
 const SEEDED: [&str; 3] = ["materials", "stock_movements", "moulding_pieces"];
@@ -75,72 +69,16 @@ async fn big_studio(state: &AppState, settings: &Settings) -> Result<BigStudio, 
     Ok(BigStudio { tenant, authorization })
 }
 
-/// A read of the big studio and its p50 target in milliseconds.
-struct Read {
-    name: &'static str,
-    path: &'static str,
-    target_ms: f64,
-}
-
-/// Times each read over sequential requests, then each under load.
+/// Times each read over sequential requests, then the list and the alerts under load.
 fn reads(bench: &Bench<'_>, big: &BigStudio) -> Result<(), BoxError> {
     let reads = [
-        Read { name: "materials", path: "/api/inventory/materials", target_ms: 10.0 },
-        Read {
-            name: "materials ?category=mouldings",
-            path: "/api/inventory/materials?category=mouldings",
-            target_ms: 10.0,
-        },
-        Read { name: "inventory/mouldings", path: "/api/inventory/mouldings", target_ms: 10.0 },
-        Read { name: "materials ?search=taza", path: "/api/inventory/materials?search=taza", target_ms: 10.0 },
-        Read { name: "alerts", path: "/api/inventory/alerts", target_ms: 10.0 },
+        read("materials", "/api/inventory/materials", 10.0),
+        read("materials ?category=mouldings", "/api/inventory/materials?category=mouldings", 10.0),
+        read("inventory/mouldings", "/api/inventory/mouldings", 10.0),
+        read("materials ?search=taza", "/api/inventory/materials?search=taza", 10.0),
+        read("alerts", "/api/inventory/alerts", 10.0),
     ];
-    let (slug, authorization) = (big.tenant.slug.as_str(), big.authorization.as_str());
-    println!(
-        "reads of `{slug}`, page 1 (20 rows), {} sequential requests each, one connection:",
-        bench.args.read_requests
-    );
-    println!("{:<34} {:>8} {:>8} {:>8} {:>8} {:>9}", "read", "matches", "p50 ms", "p95 ms", "p99 ms", "target");
-    for r in &reads {
-        let first = bench.client_rt.block_on(async {
-            let mut conn = Conn::open(bench.addr).await?;
-            Ok::<_, BoxError>(conn.send(get(r.path, slug, authorization)).await?)
-        })?;
-        let matches = first.json()["count"].as_i64().ok_or_else(|| format!("{}: {}", r.path, first.status))?;
-        let timed = bench
-            .client_rt
-            .block_on(sequential(bench.addr, bench.args.read_requests, |_| get(r.path, slug, authorization)))?;
-        let p50 = percentile(&timed, 0.5);
-        let verdict = if p50 <= r.target_ms { "met" } else { "MISSED" };
-        println!(
-            "{:<34} {:>8} {:>8.2} {:>8.2} {:>8.2} {:>9}",
-            r.name,
-            matches,
-            p50,
-            percentile(&timed, 0.95),
-            percentile(&timed, 0.99),
-            format!("≤ {} {verdict}", r.target_ms)
-        );
-    }
-    let seconds = (bench.args.seconds / 2).max(3);
-    println!("under load: {} connections, {seconds} s each after 1 s warm-up", bench.args.connections);
-    println!("{:<34} {:>10} {:>8} {:>8} {:>8}", "read", "req/s", "p50 ms", "p99 ms", "errors");
-    for r in [&reads[0], &reads[4]] {
-        let (path, slug, authorization) = (r.path.to_owned(), slug.to_owned(), authorization.to_owned());
-        let workload = Arc::new(Gets(Arc::new(move |_| (path.clone(), slug.clone(), authorization.clone()))));
-        let connections = bench.args.connections;
-        bench.client_rt.block_on(load(bench.addr, connections, Duration::from_secs(1), workload.clone()));
-        let loaded = bench.client_rt.block_on(load(bench.addr, connections, Duration::from_secs(seconds), workload));
-        println!(
-            "{:<34} {:>10.0} {:>8.2} {:>8.2} {:>8}",
-            r.name,
-            loaded.rps(),
-            loaded.p(0.5),
-            loaded.p(0.99),
-            loaded.errors
-        );
-    }
-    Ok(())
+    time_reads(bench, big, "page 1 (20 rows)", &reads, &[0, 4], "")
 }
 
 /// A studio to write to: its slug, its admin's `Authorization`, and the materials a
@@ -210,31 +148,6 @@ async fn stock_every_studio(bench: &Bench<'_>, big: &BigStudio) -> Result<Vec<Ta
     Ok(targets)
 }
 
-const GIVEN: [&str; 8] = ["María", "José", "Rosa", "Luis", "Ana", "Carlos", "Nélida", "Wilber"];
-const SURNAMES: [&str; 8] = ["Quispe", "Flores", "Mamani", "Huamán", "Condori", "Rojas", "Ccama", "Apaza"];
-
-/// Creates a client with a DNI, e-mail and phone in a random studio (as the front office's
-/// creation benchmark does).
-struct ClientCreation {
-    targets: Arc<Vec<Target>>,
-    next: AtomicUsize,
-}
-
-impl Workload for ClientCreation {
-    async fn step(&self, conn: &mut Conn, n: usize) -> Result<bool, hyper::Error> {
-        let target = &self.targets[(n >> 16) % self.targets.len()];
-        let k = self.next.fetch_add(1, Ordering::Relaxed);
-        let name = format!("{} {} {}", GIVEN[k % 8], SURNAMES[(k / 8) % 8], SURNAMES[(k / 64) % 8]);
-        let body = json!({
-            "kind": "individual", "name": name, "tax_id_type": "dni", "tax_id_number": format!("{}", 20_000_000 + k),
-            "email": format!("taller.{k}@gmail.com"), "phone": format!("+51 9{:08}", k % 100_000_000),
-            "address": "Jr. de la Unión 820, Lima",
-        });
-        let reply = conn.send(post_json("/api/clients", &target.slug, &target.authorization, &body)).await?;
-        Ok(reply.status == StatusCode::CREATED)
-    }
-}
-
 /// Takes one unit of a souvenir in a random studio: a consumption movement.
 struct Consumption {
     targets: Arc<Vec<Target>>,
@@ -268,7 +181,9 @@ fn creation(bench: &Bench<'_>, stocked: &[Target]) -> Result<(), BoxError> {
     if targets.iter().any(|t| t.materials.is_empty()) {
         return Err("a studio has no souvenir to consume".into());
     }
-    let clients = Arc::new(ClientCreation { targets: targets.clone(), next: AtomicUsize::new(0) });
+    // Its clients numbered after the front office's, which may have run in the same studios.
+    let studios = targets.iter().map(|t| (t.slug.clone(), t.authorization.clone())).collect();
+    let clients = Arc::new(ClientCreation::new(studios, 10_000_000));
     let consumption = Arc::new(Consumption { targets });
     // Alone: what one request costs the server and the database.
     let (client_ms, consumption_ms) = bench.client_rt.block_on(async {

@@ -27,15 +27,25 @@ struct Target {
     clients: Vec<Uuid>,
 }
 
-/// Creates a client with a DNI, e-mail and phone in a random studio.
-struct ClientCreation {
-    targets: Arc<Vec<Target>>,
+/// Creates a client with a DNI, e-mail and phone in a random studio (the reference write
+/// the other writes are compared with).
+pub struct ClientCreation {
+    /// Each studio's slug and its admin's `Authorization`.
+    studios: Vec<(String, String)>,
     next: AtomicUsize,
+}
+
+impl ClientCreation {
+    /// Numbering its clients from `first`: parts that create clients in the same studios in
+    /// one run start far apart, so DNIs and e-mails never collide.
+    pub fn new(studios: Vec<(String, String)>, first: usize) -> ClientCreation {
+        ClientCreation { studios, next: AtomicUsize::new(first) }
+    }
 }
 
 impl Workload for ClientCreation {
     async fn step(&self, conn: &mut Conn, n: usize) -> Result<bool, hyper::Error> {
-        let target = &self.targets[(n >> 16) % self.targets.len()];
+        let (slug, authorization) = &self.studios[(n >> 16) % self.studios.len()];
         let k = self.next.fetch_add(1, Ordering::Relaxed);
         let name = format!("{} {} {}", GIVEN[k % 12], SURNAMES[(k / 12) % 12], SURNAMES[(k / 144) % 12]);
         let body = json!({
@@ -43,7 +53,7 @@ impl Workload for ClientCreation {
             "email": format!("cliente.{k}@gmail.com"), "phone": format!("+51 9{:08}", k % 100_000_000),
             "address": "Av. Arequipa 1250, Lince",
         });
-        let reply = conn.send(post_json("/api/clients", &target.slug, &target.authorization, &body)).await?;
+        let reply = conn.send(post_json("/api/clients", slug, authorization, &body)).await?;
         Ok(reply.status == StatusCode::CREATED)
     }
 }
@@ -143,7 +153,8 @@ pub fn run(bench: &Bench<'_>) -> Result<(), BoxError> {
             })
             .collect(),
     );
-    let clients = Arc::new(ClientCreation { targets: targets.clone(), next: AtomicUsize::new(0) });
+    let studios = targets.iter().map(|t| (t.slug.clone(), t.authorization.clone())).collect();
+    let clients = Arc::new(ClientCreation::new(studios, 0));
     let orders = Arc::new(OrderWithPayment { targets });
     bench.client_rt.block_on(unloaded(bench, &clients, &orders))?;
     crate::alternate(

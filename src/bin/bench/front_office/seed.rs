@@ -9,22 +9,15 @@ use fotostudio::config::Settings;
 use fotostudio::db::TenantDb;
 use fotostudio::studio::money::{Money, Percent};
 use fotostudio::studio::orders::pricing::{self, Line, TaxTerms};
-use fotostudio::tenancy::model::Tenant;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use crate::reads::BigStudio;
 use crate::{BoxError, admin_authorization, seeded_studio};
-
-/// The studio the front office's reads run against.
-pub struct BigStudio {
-    pub tenant: Tenant,
-    /// Its admin's `Authorization` header.
-    pub authorization: String,
-}
 
 /// The tables the seed writes, vacuumed and analysed afterwards as autovacuum would have
 /// (the visibility map lets counts read indexes only).
-const SEEDED: [&str; 10] = [
+pub const SEEDED: [&str; 10] = [
     "users",
     "clients",
     "contracts",

@@ -7,42 +7,20 @@
 
 use fotostudio::app::AppState;
 use fotostudio::config::Settings;
-use fotostudio::tenancy::model::Tenant;
 
+use crate::reads::BigStudio;
 use crate::{BoxError, admin_authorization, seeded_studio};
 
-/// The studio the insight reads and exports run against.
-pub struct InsightStudio {
-    pub tenant: Tenant,
-    /// Its admin's `Authorization` header.
-    pub authorization: String,
-}
-
-/// The tables the two seeds write.
-const SEEDED: [&str; 16] = [
-    "users",
-    "clients",
-    "contracts",
-    "roster_students",
-    "orders",
-    "order_items",
-    "order_payments",
-    "order_status_history",
-    "appointments",
-    "document_counters",
-    "materials",
-    "stock_movements",
-    "production_orders",
-    "production_registrations",
-    "products",
-    "package_orders",
-];
+/// The tables this part's seed writes, beside the front office's.
+const SEEDED: [&str; 6] =
+    ["materials", "stock_movements", "production_orders", "production_registrations", "products", "package_orders"];
 
 /// Provisions `estudio-insight`, seeds it and checks the seed.
-pub async fn insight_studio(state: &AppState, settings: &Settings) -> Result<InsightStudio, BoxError> {
+pub async fn insight_studio(state: &AppState, settings: &Settings) -> Result<BigStudio, BoxError> {
     let scripts = [include_str!("../front_office/seed.sql"), include_str!("seed.sql")];
+    let tables = [&crate::front_office::SEEDED[..], &SEEDED[..]].concat();
     let (tenant, seeded) =
-        seeded_studio(state, settings, ("estudio-insight", "Estudio Insight"), &scripts, &SEEDED).await?;
+        seeded_studio(state, settings, ("estudio-insight", "Estudio Insight"), &scripts, &tables).await?;
     let mut db = state.db.tenants.acquire(&tenant.schema).await?;
     let counts: (i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM order_items), (SELECT count(*) FROM order_payments), \
@@ -87,5 +65,5 @@ pub async fn insight_studio(state: &AppState, settings: &Settings) -> Result<Ins
         return Err(format!("{stray} order lines do not carry their order's date and price mode").into());
     }
     let authorization = admin_authorization(state, &tenant).await?;
-    Ok(InsightStudio { tenant, authorization })
+    Ok(BigStudio { tenant, authorization })
 }

@@ -128,7 +128,15 @@ pub struct DatabaseSettings {
     #[serde(default)]
     pub affinity_hold_microseconds: u64,
     pub search_path_mode: SearchPathMode,
+    /// Hot reads name their studio's schema and run on connections with an empty
+    /// search_path, shared by every studio (session mode). See `TenantPool::acquire_for_reads`.
+    #[serde(default = "default_true")]
+    pub qualified_reads: bool,
     pub statement_cache_capacity: usize,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 impl DatabaseSettings {
@@ -149,6 +157,7 @@ impl std::fmt::Debug for DatabaseSettings {
             .field("session_url", &redact_url(&self.session_url))
             .field("max_connections", &self.max_connections)
             .field("search_path_mode", &self.search_path_mode)
+            .field("qualified_reads", &self.qualified_reads)
             .finish_non_exhaustive()
     }
 }

@@ -117,6 +117,13 @@ impl TenantUser {
         self.pool.acquire(&self.tenant.schema).await
     }
 
+    /// A handle for hot reads whose statements name the studio's schema (`{studio}.` in
+    /// their text, see [`TenantDb::sql`]): every studio's reads share connections without
+    /// switching. Only for statements written that way: any other fails on it.
+    pub async fn reads(&self) -> Result<TenantDb, sqlx::Error> {
+        self.pool.acquire_for_reads(&self.tenant.schema).await
+    }
+
     /// A handle on this user's studio's schema with a transaction open: the unit of work of
     /// a write. Dropped without `commit`, it rolls back.
     pub async fn begin(&self) -> Result<TenantDb, sqlx::Error> {

@@ -17,8 +17,10 @@
 //! A text search is the exception to "one prepared statement per combination": it is planned
 //! for its needle each time (see [`ListQuery::contains`]).
 
-use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::postgres::{PgArguments, PgConnection, PgRow};
 use sqlx::{Arguments, AssertSqlSafe, Encode, Executor, FromRow, Postgres, Row, Type};
+
+use crate::db::TenantDb;
 
 /// Which slice of a list: `limit` rows after `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +139,7 @@ impl ListQuery {
     pub async fn fetch<T, C>(self, db: &mut C, window: Window) -> sqlx::Result<(i64, Vec<T>)>
     where
         T: for<'r> FromRow<'r, PgRow>,
+        C: ListSource,
         for<'e> &'e mut C: Executor<'e, Database = Postgres>,
     {
         if let Some(e) = self.bad_value {
@@ -145,10 +148,10 @@ impl ListQuery {
         let mut args = self.args.clone();
         args.add(window.limit).map_err(sqlx::Error::Encode)?;
         args.add(window.offset).map_err(sqlx::Error::Encode)?;
-        // Safe to assert: the text is made only of the caller's `&'static str` fragments and
-        // parameter numbers; every value is bound.
+        // Safe to assert: the text is made only of the caller's `&'static str` fragments,
+        // parameter numbers and a validated schema name; every value is bound.
         let keep_prepared = !self.plan_per_value;
-        let rows = sqlx::query_with(AssertSqlSafe(self.list_sql()), args)
+        let rows = sqlx::query_with(AssertSqlSafe(db.render(self.list_sql())), args)
             .persistent(keep_prepared)
             .fetch_all(&mut *db)
             .await?;
@@ -156,7 +159,7 @@ impl ListQuery {
             Some(row) => row.try_get::<i64, _>("list_total")?,
             // Past the last page the window count has no row to ride on: count on its own.
             None if window.offset > 0 => {
-                sqlx::query_scalar_with(AssertSqlSafe(self.count_sql()), self.args)
+                sqlx::query_scalar_with(AssertSqlSafe(db.render(self.count_sql())), self.args)
                     .persistent(keep_prepared)
                     .fetch_one(&mut *db)
                     .await?
@@ -165,6 +168,25 @@ impl ListQuery {
         };
         let items = rows.iter().map(T::from_row).collect::<sqlx::Result<Vec<T>>>()?;
         Ok((total, items))
+    }
+}
+
+/// Where a list runs, which decides its statement's final text: a studio's handle writes
+/// its schema where the fragments say [`STUDIO`](crate::db::tenant_db::STUDIO) (or nothing,
+/// on a connection already on the studio); any other connection takes the text as it is.
+pub trait ListSource {
+    fn render(&self, sql: String) -> String;
+}
+
+impl ListSource for TenantDb {
+    fn render(&self, sql: String) -> String {
+        self.sql(&sql)
+    }
+}
+
+impl ListSource for PgConnection {
+    fn render(&self, sql: String) -> String {
+        sql
     }
 }
 

@@ -180,7 +180,8 @@ impl Database {
             max_lifetime,
             settings.search_path_mode,
             health.clone(),
-        );
+        )
+        .with_qualified_reads(settings.qualified_reads);
         tenants.set_hold(Duration::from_micros(settings.affinity_hold_microseconds));
         Ok(Database { catalog, tenants, options, health })
     }

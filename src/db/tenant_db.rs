@@ -15,6 +15,7 @@ use sqlx::postgres::{PgQueryResult, PgRow, PgStatement, PgTypeInfo, Postgres};
 use sqlx::{Describe, Either, Execute, Executor, SqlStr};
 
 use crate::config::SearchPathMode;
+use crate::db::schema_name::SchemaName;
 use crate::db::tenant_pool::{self, PooledConn, PooledObject};
 
 /// A connection pointed at one tenant's schema, borrowed from the [`TenantPool`](crate::db::TenantPool)
@@ -26,20 +27,52 @@ pub struct TenantDb {
     obj: Option<PooledObject>,
     mode: SearchPathMode,
     in_transaction: bool,
+    /// The studio this handle serves.
+    schema: SchemaName,
+    /// The connection's search_path is empty: only statements that name `schema` in every
+    /// table work on it ([`sql`](TenantDb::sql)).
+    qualified: bool,
 }
+
+/// What a statement run through [`TenantDb::sql`] writes before each of its studio's tables:
+/// `FROM {studio}.clients`.
+pub const STUDIO: &str = "{studio}.";
 
 impl std::fmt::Debug for TenantDb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TenantDb")
             .field("search_path", &self.obj.as_ref().map(|o| o.session_path.clone()))
             .field("in_transaction", &self.in_transaction)
+            .field("qualified", &self.qualified)
             .finish()
     }
 }
 
 impl TenantDb {
-    pub(crate) fn new(obj: PooledObject, mode: SearchPathMode, in_transaction: bool) -> TenantDb {
-        TenantDb { obj: Some(obj), mode, in_transaction }
+    pub(crate) fn new(
+        obj: PooledObject,
+        mode: SearchPathMode,
+        in_transaction: bool,
+        schema: SchemaName,
+        qualified: bool,
+    ) -> TenantDb {
+        TenantDb { obj: Some(obj), mode, in_transaction, schema, qualified }
+    }
+
+    /// `template` for this handle: each [`STUDIO`] marker becomes the studio's quoted schema
+    /// on a handle for qualified reads, and nothing on one whose search_path is the studio's
+    /// (so every studio shares the statement's text and its prepared statement).
+    pub fn sql(&self, template: &str) -> String {
+        if self.qualified {
+            template.replace(STUDIO, &format!("{}.", self.schema.quoted()))
+        } else {
+            template.replace(STUDIO, "")
+        }
+    }
+
+    /// Whether this handle's statements must name their schema (its search_path is empty).
+    pub fn qualified(&self) -> bool {
+        self.qualified
     }
 
     /// Starts a transaction (a no-op in `transaction` mode, where one is always open).

@@ -11,6 +11,7 @@
 //! request that this one spends only when something went wrong.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use sqlx::postgres::{PgConnectOptions, PgConnection};
@@ -26,7 +27,7 @@ use crate::db::tenant_db::TenantDb;
 pub struct PooledConn {
     pub(crate) conn: PgConnection,
     /// The session-level search_path this connection is known to have; `None` = unknown.
-    pub(crate) session_path: Option<SchemaName>,
+    pub(crate) session_path: Option<SessionPath>,
     /// A statement or transaction did not complete successfully (or is still open).
     pub(crate) unclean: bool,
     /// A `BEGIN` was sent and no `COMMIT`/`ROLLBACK` has completed since.
@@ -34,6 +35,26 @@ pub struct PooledConn {
     /// The health epoch it was opened in: a connection failure since means it is presumed
     /// dead (see `DbHealth`).
     epoch: u64,
+}
+
+/// What a connection's session search_path is set to, and so what the pool keys idle
+/// connections by: one studio's schema, or nothing at all for reads that name their schema
+/// in every table (see [`TenantPool::acquire_for_reads`]). A connection on the empty path
+/// serves every studio's qualified reads without a switch, and an unqualified table name
+/// sent on it fails ("relation does not exist") instead of resolving anywhere.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub enum SessionPath {
+    Studio(SchemaName),
+    Empty,
+}
+
+impl SessionPath {
+    fn set_sql(&self) -> String {
+        match self {
+            SessionPath::Studio(schema) => format!("SET search_path TO {}", schema.search_path()),
+            SessionPath::Empty => "SET search_path TO ''".to_owned(),
+        }
+    }
 }
 
 /// Idle longer than this, a connection is pinged before reuse.
@@ -48,7 +69,7 @@ pub struct PgManager {
 
 impl Manage for PgManager {
     type Conn = PooledConn;
-    type Key = SchemaName;
+    type Key = SessionPath;
 
     async fn create(&self) -> Result<PooledConn, sqlx::Error> {
         let epoch = self.health.epoch();
@@ -66,7 +87,7 @@ impl Manage for PgManager {
         }
     }
 
-    fn key_of(&self, conn: &PooledConn) -> Option<SchemaName> {
+    fn key_of(&self, conn: &PooledConn) -> Option<SessionPath> {
         conn.session_path.clone()
     }
 
@@ -82,6 +103,9 @@ impl Manage for PgManager {
 pub struct TenantPool {
     pool: AffinityPool<PgManager>,
     mode: SearchPathMode,
+    /// Whether [`acquire_for_reads`](TenantPool::acquire_for_reads) hands out connections on
+    /// the empty search_path (session mode, `database.qualified_reads`); shared by clones.
+    qualified_reads: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for TenantPool {
@@ -111,7 +135,20 @@ impl TenantPool {
         health: Arc<DbHealth>,
     ) -> TenantPool {
         let pool = AffinityPool::new(PgManager { options, max_lifetime, health }, max_size, acquire_timeout);
-        TenantPool { pool, mode }
+        TenantPool { pool, mode, qualified_reads: Arc::new(AtomicBool::new(false)) }
+    }
+
+    /// Lets reads that name their schema run on connections with an empty search_path
+    /// (session mode only; in transaction mode nothing of a session survives a request).
+    pub fn with_qualified_reads(self, on: bool) -> TenantPool {
+        self.set_qualified_reads(on);
+        self
+    }
+
+    /// [`with_qualified_reads`](Self::with_qualified_reads) on a running pool (the benchmark
+    /// compares both in one run).
+    pub fn set_qualified_reads(&self, on: bool) {
+        self.qualified_reads.store(on && self.mode == SearchPathMode::Session, Ordering::Relaxed);
     }
 
     /// A handle on `schema` with its search_path in force. This is the only way to a
@@ -120,11 +157,12 @@ impl TenantPool {
         if self.pool.manager().health.fail_fast() {
             return Err(sqlx::Error::PoolTimedOut);
         }
-        let mut obj = self.checked_out(schema).await?;
+        let path = SessionPath::Studio(schema.clone());
+        let mut obj = self.checked_out(&path).await?;
         let in_transaction = match self.mode {
             SearchPathMode::Session => {
-                if obj.session_path.as_ref() != Some(schema) {
-                    set_session_path(&mut obj, schema).await?;
+                if obj.session_path.as_ref() != Some(&path) {
+                    set_session_path(&mut obj, path).await?;
                 }
                 false
             }
@@ -135,16 +173,37 @@ impl TenantPool {
                 true
             }
         };
-        Ok(TenantDb::new(obj, self.mode, in_transaction))
+        Ok(TenantDb::new(obj, self.mode, in_transaction, schema.clone(), false))
+    }
+
+    /// A handle for reads on `schema` whose statements name it ([`TenantDb::sql`]): with
+    /// qualified reads on, a connection on the empty search_path, shared by every studio's
+    /// reads — no `SET`, and no re-planning of cached statements, which PostgreSQL does
+    /// whenever the search_path differs from the one a statement was planned under. Each
+    /// studio's statement text is its own prepared statement, so a connection plans a read
+    /// once per studio it serves (bounded by `database.statement_cache_capacity`). With
+    /// qualified reads off (or in transaction mode), the same as [`acquire`](Self::acquire).
+    pub async fn acquire_for_reads(&self, schema: &SchemaName) -> Result<TenantDb, sqlx::Error> {
+        if !self.qualified_reads.load(Ordering::Relaxed) {
+            return self.acquire(schema).await;
+        }
+        if self.pool.manager().health.fail_fast() {
+            return Err(sqlx::Error::PoolTimedOut);
+        }
+        let mut obj = self.checked_out(&SessionPath::Empty).await?;
+        if obj.session_path != Some(SessionPath::Empty) {
+            set_session_path(&mut obj, SessionPath::Empty).await?;
+        }
+        Ok(TenantDb::new(obj, self.mode, false, schema.clone(), true))
     }
 
     /// A connection proven usable: one idle for a while (a database restart or a proxy's
     /// idle timeout may have cut it) or left unclean is pinged or rolled back first, and
     /// replaced if that fails.
-    async fn checked_out(&self, schema: &SchemaName) -> Result<PooledObject, sqlx::Error> {
+    async fn checked_out(&self, path: &SessionPath) -> Result<PooledObject, sqlx::Error> {
         let mut attempts = 0;
         loop {
-            let mut obj = self.pool.acquire(schema).await?;
+            let mut obj = self.pool.acquire(path).await?;
             if obj.idle_for() > IDLE_CHECK_AFTER {
                 obj.unclean = true;
             }
@@ -222,14 +281,13 @@ async fn reset(pc: &mut PooledConn) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-async fn set_session_path(pc: &mut PooledConn, schema: &SchemaName) -> Result<(), sqlx::Error> {
+async fn set_session_path(pc: &mut PooledConn, path: SessionPath) -> Result<(), sqlx::Error> {
     // Forget the old path first: if this is cancelled half-way the record says "unknown",
     // and the next user sets it again.
     pc.session_path = None;
     pc.unclean = true;
-    let sql = format!("SET search_path TO {}", schema.search_path());
-    pc.conn.execute(AssertSqlSafe(sql)).await?;
-    pc.session_path = Some(schema.clone());
+    pc.conn.execute(AssertSqlSafe(path.set_sql())).await?;
+    pc.session_path = Some(path);
     pc.unclean = false;
     Ok(())
 }

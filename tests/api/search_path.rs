@@ -8,6 +8,7 @@ use fotostudio::db::{SchemaName, TenantPool};
 use futures::StreamExt;
 use reqwest::Method;
 use serde_json::json;
+use sqlx::AssertSqlSafe;
 
 use crate::helpers::{Studio, TestApp, spawn_app};
 
@@ -81,7 +82,8 @@ async fn concurrent_requests_across_studios_only_see_their_own_rows() {
 async fn pool_survives_cancellation_and_errors(mode: SearchPathMode) {
     let app = spawn_app().await;
     studios_with_clients(&app).await;
-    let pool = TenantPool::new(app.state.db.options.clone(), 3, Duration::from_secs(5), Duration::from_secs(600), mode);
+    let pool = TenantPool::new(app.state.db.options.clone(), 3, Duration::from_secs(5), Duration::from_secs(600), mode)
+        .with_qualified_reads(true);
     let schemas: Vec<SchemaName> = STUDIOS.iter().map(|s| SchemaName::parse(&format!("t_{s}")).unwrap()).collect();
     let mut cancelled = 0;
     for i in 0..240u64 {
@@ -109,7 +111,13 @@ async fn pool_survives_cancellation_and_errors(mode: SearchPathMode) {
                     sqlx::query("UPDATE clients SET notes = 'abandoned'").execute(&mut db).await.unwrap();
                     sqlx::query("SELECT pg_sleep(0.002)").execute(&mut db).await.unwrap();
                 }
-                _ => {}
+                // A read naming its schema, on a connection whose search_path is empty
+                // (session mode) — mixed in, it must leave no other path behind.
+                _ => {
+                    let mut reads = pool.acquire_for_reads(schema).await.unwrap();
+                    let sql = reads.sql("SELECT pg_sleep(0.002), count(*) FROM {studio}.clients");
+                    sqlx::query(AssertSqlSafe(sql)).fetch_one(&mut reads).await.unwrap();
+                }
             }
         };
         // Cut every third unit of work at a random point (0–4 ms).
@@ -233,4 +241,70 @@ async fn the_pool_heals_after_its_connections_are_killed() {
     }
     assert!(statuses.iter().all(|s| *s == 200 || *s == 503), "{statuses:?}");
     assert_eq!(statuses.last(), Some(&200), "the pool healed: {statuses:?}");
+}
+
+/// Qualified reads: a connection handed out for them has an empty search_path, so a
+/// statement that forgets to name its schema fails loudly instead of reading some studio;
+/// statements that name it read exactly their studio, one connection serving several; and
+/// a studio's handle taken after them is on that studio again.
+#[tokio::test]
+async fn qualified_reads_run_where_an_unqualified_name_fails() {
+    if crate::helpers::through_pgbouncer() {
+        eprintln!("skipped: qualified reads are a session-mode feature");
+        return;
+    }
+    let app = spawn_app().await;
+    studios_with_clients(&app).await;
+    let pool = TenantPool::new(app.state.db.options.clone(), 1, Duration::from_secs(5), Duration::from_secs(600), SearchPathMode::Session)
+        .with_qualified_reads(true);
+    let [acme, beta] = ["t_acme", "t_beta"].map(|s| SchemaName::parse(s).unwrap());
+    let mut sessions = Vec::new();
+    for schema in [&acme, &beta, &acme] {
+        let mut reads = pool.acquire_for_reads(schema).await.unwrap();
+        assert!(reads.qualified());
+        let (path, pid): (String, i32) =
+            sqlx::query_as("SELECT current_setting('search_path'), pg_backend_pid()").fetch_one(&mut reads).await.unwrap();
+        assert_eq!(path, "\"\"", "an empty search_path");
+        sessions.push(pid);
+        let forgot = sqlx::query("SELECT count(*) FROM clients").fetch_one(&mut reads).await.unwrap_err();
+        let code = forgot.as_database_error().and_then(|e| e.code()).map(|c| c.into_owned());
+        assert_eq!(code.as_deref(), Some("42P01"), "an unqualified table is undefined there: {forgot}");
+        drop(reads);
+        let mut reads = pool.acquire_for_reads(schema).await.unwrap();
+        let sql = reads.sql("SELECT array_agg(name ORDER BY name) FROM {studio}.clients");
+        assert!(sql.contains(&format!("FROM \"{schema}\".clients")), "{sql}");
+        let names: Vec<String> = sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(&mut reads).await.unwrap();
+        let slug = &schema.as_str()[2..];
+        assert_eq!(names, (0..5).map(|i| format!("{slug}-{i}")).collect::<Vec<_>>());
+        drop(reads);
+        let mut db = pool.acquire(schema).await.unwrap();
+        assert!(!db.qualified());
+        assert_eq!(db.sql("FROM {studio}.clients"), "FROM clients", "a studio's handle shares one text for all");
+        let (current, count): (String, i64) =
+            sqlx::query_as("SELECT current_schema()::text, count(*) FROM clients").fetch_one(&mut db).await.unwrap();
+        assert_eq!((current.as_str(), count), (schema.as_str(), 5));
+    }
+    assert!(sessions.iter().all(|pid| *pid == sessions[0]), "one connection served them all: {sessions:?}");
+    let hits = pool.counters().hits.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(hits >= 3, "the second read of each round found the empty path waiting ({hits} hits)");
+}
+
+/// With qualified reads off, or in transaction mode, a reads handle is a studio's handle.
+#[tokio::test]
+async fn without_qualified_reads_a_reads_handle_is_on_its_studio() {
+    let app = spawn_app().await;
+    studios_with_clients(&app).await;
+    let schema = SchemaName::parse("t_beta").unwrap();
+    for (mode, on) in [(SearchPathMode::Session, false), (SearchPathMode::Transaction, true)] {
+        if mode == SearchPathMode::Session && crate::helpers::through_pgbouncer() {
+            continue;
+        }
+        let pool = TenantPool::new(app.state.db.options.clone(), 1, Duration::from_secs(5), Duration::from_secs(600), mode)
+            .with_qualified_reads(on);
+        let mut reads = pool.acquire_for_reads(&schema).await.unwrap();
+        assert!(!reads.qualified(), "{mode:?}");
+        let (current, count): (String, i64) =
+            sqlx::query_as("SELECT current_schema()::text, count(*) FROM clients").fetch_one(&mut reads).await.unwrap();
+        assert_eq!((current.as_str(), count), ("t_beta", 5), "{mode:?}");
+    }
 }

@@ -136,24 +136,34 @@ pub fn run(bench: &Bench<'_>) -> Result<(), BoxError> {
         );
         r
     };
-    // With holding on, each spread load four times — without, with, with, without holding
-    // (a drift in the machine's load cancels out) — for the gain of anticipation in one
-    // run; its rate below is the mean of its two runs with holding.
+    // Each spread load four times — without, with, with, without the pool feature under
+    // test (a drift in the machine's load cancels out) — for its gain in one run; the rate
+    // below is the mean of its two runs with it. The feature is qualified reads when they
+    // are on (the default), else holding released connections for their studio.
     let hold = Duration::from_micros(settings.database.affinity_hold_microseconds);
+    let tenants = &state.db.tenants;
+    let (feature, switch): (String, Option<Box<dyn Fn(bool)>>) = if settings.database.qualified_reads {
+        ("qualified reads".to_owned(), Some(Box::new(|on| tenants.set_qualified_reads(on))))
+    } else if !hold.is_zero() {
+        let label = format!("holding released connections {} µs for their studio", hold.as_micros());
+        (label, Some(Box::new(move |on| tenants.set_hold(if on { hold } else { Duration::ZERO }))))
+    } else {
+        (String::new(), None)
+    };
     let spread = |name: &str, shape: Shape| {
         let workload = Arc::new(visits(studios.clone(), shape));
-        if hold.is_zero() {
+        let Some(switch) = &switch else {
             let r = measure(name, addr, workload);
             return (r.rps(), r.p(0.99), None);
-        }
+        };
         let (mut with, mut without) = (Vec::new(), Vec::new());
-        for held in [false, true, true, false] {
-            state.db.tenants.set_hold(if held { hold } else { Duration::ZERO });
-            let label = if held { name.to_owned() } else { format!("{name}, no hold") };
+        for on in [false, true, true, false] {
+            switch(on);
+            let label = if on { name.to_owned() } else { format!("{name}, without") };
             let r = measure(&label, addr, workload.clone());
-            if held { &mut with } else { &mut without }.push(r);
+            if on { &mut with } else { &mut without }.push(r);
         }
-        state.db.tenants.set_hold(hold);
+        switch(true);
         let mean = |runs: &[LoadResult]| runs.iter().map(LoadResult::rps).sum::<f64>() / runs.len() as f64;
         (mean(&with), with[1].p(0.99), Some(mean(&without)))
     };
@@ -182,9 +192,8 @@ pub fn run(bench: &Bench<'_>) -> Result<(), BoxError> {
     );
     if let (Some(u), Some(z), Some(b)) = (&uniform_unheld, &zipf_unheld, &bursts_unheld) {
         println!(
-            "holding released connections {} µs for their studio, ÷ without (same run, mean of two runs each): uniform {:.2}, Zipf {:.2}, bursts {:.2}; \
+            "{feature}, ÷ without (same run, mean of two runs each): uniform {:.2}, Zipf {:.2}, bursts {:.2}; \
              without, ÷ one studio: uniform {:.2}, Zipf {:.2}, bursts {:.2}",
-            hold.as_micros(),
             uniform / u,
             zipf / z,
             bursts / b,

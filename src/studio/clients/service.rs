@@ -19,11 +19,11 @@ fn tax_id_taken() -> impl FnOnce(sqlx::Error) -> ApiError {
 }
 
 pub async fn list(user: &TenantUser, filter: &ClientFilter, window: Window) -> ApiResult<(i64, Vec<Client>)> {
-    Ok(repo::list(&mut user.db().await?, filter, window).await?)
+    Ok(repo::list(&mut user.reads().await?, filter, window).await?)
 }
 
 pub async fn get(user: &TenantUser, id: Uuid) -> ApiResult<Client> {
-    repo::get(&mut user.db().await?, id).await?.ok_or_else(not_found)
+    repo::get(&mut user.reads().await?, id).await?.ok_or_else(not_found)
 }
 
 pub async fn create(user: &TenantUser, input: &ClientInput) -> ApiResult<Client> {

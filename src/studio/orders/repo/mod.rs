@@ -7,7 +7,7 @@
 //! of work sends as few as its rules allow.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::Row;
+use sqlx::{AssertSqlSafe, Row};
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -34,8 +34,8 @@ macro_rules! summary_columns {
 /// The rows whose names a summary shows: client, contract, assigned user.
 macro_rules! joins {
     () => {
-        " JOIN clients c ON c.id = o.client_id LEFT JOIN contracts k ON k.id = o.contract_id \
-         LEFT JOIN users u ON u.id = o.assigned_to"
+        " JOIN {studio}.clients c ON c.id = o.client_id LEFT JOIN {studio}.contracts k ON k.id = o.contract_id \
+         LEFT JOIN {studio}.users u ON u.id = o.assigned_to"
     };
 }
 
@@ -58,14 +58,14 @@ macro_rules! whole {
              (SELECT coalesce(jsonb_agg(jsonb_build_object('id', i.id, 'kind', i.kind, 'description', i.description, \
              'quantity', i.quantity, 'unit_price', i.unit_price::text, 'discount', i.discount::text, 'specs', i.specs, \
              'line_total', i.line_total::text, 'tax', i.tax::text) ORDER BY i.position), '[]') \
-             FROM order_items i WHERE i.order_id = o.id) AS items, \
+             FROM {studio}.order_items i WHERE i.order_id = o.id) AS items, \
              (SELECT coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'amount', p.amount::text, 'method', p.method, \
              'reference', p.reference, 'status', p.status, 'paid_at', p.paid_at, 'recorded_by', p.recorded_by, \
              'voided_at', p.voided_at, 'voided_by', p.voided_by, 'void_reason', p.void_reason) \
              ORDER BY p.paid_at, p.id), '[]') FROM ", $payments, ") AS payments, \
              (SELECT coalesce(jsonb_agg(jsonb_build_object('from', h.from_status, 'to', h.to_status, \
              'changed_by', h.changed_by, 'changed_by_name', hu.full_name, 'changed_at', h.changed_at, 'note', h.note) \
-             ORDER BY h.changed_at, h.id), '[]') FROM order_status_history h LEFT JOIN users hu ON hu.id = h.changed_by \
+             ORDER BY h.changed_at, h.id), '[]') FROM {studio}.order_status_history h LEFT JOIN {studio}.users hu ON hu.id = h.changed_by \
              WHERE h.order_id = o.id) AS history \
              FROM ", $orders, joins!(), $($rest),*
         )
@@ -79,7 +79,7 @@ pub mod payments;
 /// Reads name the table `o` itself, not a CTE over it: a query over a CTE is planned apart,
 /// so a list's order and limit could not reach the table's indexes.
 macro_rules! reading {
-    ($($rest:literal),*) => { select!("orders o" $(, $rest)*) };
+    ($($rest:literal),*) => { select!("{studio}.orders o" $(, $rest)*) };
 }
 
 /// The stored filters of a list.
@@ -106,7 +106,7 @@ pub async fn list(
     window: Window,
 ) -> sqlx::Result<(i64, Vec<OrderSummary>)> {
     let mut list = ListQuery::new(reading!(), "order_date DESC, number DESC");
-    list.count_from("orders o")
+    list.count_from("{studio}.orders o")
         .filter("o.status = ", filter.status)
         .filter("o.payment_status = ", filter.payment_status)
         .filter("o.client_id = ", filter.client_id)
@@ -121,7 +121,8 @@ pub async fn list(
 /// One order with its lines, payments and history, in one statement.
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<Order>> {
-    sqlx::query_as(whole!("orders o", "order_payments p WHERE p.order_id = o.id", " WHERE o.id = $1"))
+    let sql = db.sql(whole!("{studio}.orders o", "{studio}.order_payments p WHERE p.order_id = o.id", " WHERE o.id = $1"));
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(db)
         .await
@@ -133,7 +134,8 @@ pub async fn get(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<Order>> {
 /// lines, payments and history are read by the statements that follow.
 #[tracing::instrument(skip_all)]
 pub async fn lock(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<OrderSummary>> {
-    sqlx::query_as(concat!("WITH o AS (SELECT * FROM orders WHERE id = $1 FOR UPDATE) ", select!("o")))
+    let sql = db.sql(concat!("WITH o AS (SELECT * FROM orders WHERE id = $1 FOR UPDATE) ", select!("o")));
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(db)
         .await

@@ -1,6 +1,6 @@
 //! SQL on `order_payments`: money received for an order; voided, never deleted.
 
-use sqlx::FromRow;
+use sqlx::{AssertSqlSafe, FromRow};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditContext, Entry};
@@ -42,7 +42,7 @@ pub async fn record(
     ctx: &AuditContext,
     entry: Entry,
 ) -> sqlx::Result<Order> {
-    let query = sqlx::query(concat!(
+    let sql = db.sql(concat!(
         "WITH new_payment AS (INSERT INTO order_payments (id, order_id, amount, method, reference, recorded_by) \
          VALUES ($2, $1, $3, $4, $5, $6) RETURNING *), \
          o AS (UPDATE orders SET paid = (SELECT coalesce(sum(amount), 0) FROM order_payments \
@@ -52,7 +52,8 @@ pub async fn record(
         audit::repo::columns!(),
         ") VALUES ($7, $8, $9, $10, $11, $12, $13, $14)) ",
         whole!("o", "(SELECT * FROM order_payments WHERE order_id = o.id UNION ALL SELECT * FROM new_payment) p")
-    ))
+    ));
+    let query = sqlx::query(AssertSqlSafe(sql))
     .bind(order_id)
     .bind(id)
     .bind(payment.amount)

@@ -177,12 +177,12 @@ pub async fn list(user: &TenantUser, filter: &OrderFilter, window: Window) -> Ap
         to: filter.to,
         search: filter.search.as_deref(),
     };
-    Ok(repo::list(&mut user.db().await?, &stored, window).await?)
+    Ok(repo::list(&mut user.reads().await?, &stored, window).await?)
 }
 
 /// One order, its lines, payments and history, read in one statement (one snapshot).
 pub async fn get(user: &TenantUser, id: Uuid) -> ApiResult<Order> {
-    detail(&mut user.db().await?, id).await
+    detail(&mut user.reads().await?, id).await
 }
 
 /// The lines as the order shows them: each sent line with its price, a new id each.

@@ -255,15 +255,23 @@ async fn qualified_reads_run_where_an_unqualified_name_fails() {
     }
     let app = spawn_app().await;
     studios_with_clients(&app).await;
-    let pool = TenantPool::new(app.state.db.options.clone(), 1, Duration::from_secs(5), Duration::from_secs(600), SearchPathMode::Session)
-        .with_qualified_reads(true);
+    let pool = TenantPool::new(
+        app.state.db.options.clone(),
+        1,
+        Duration::from_secs(5),
+        Duration::from_secs(600),
+        SearchPathMode::Session,
+    )
+    .with_qualified_reads(true);
     let [acme, beta] = ["t_acme", "t_beta"].map(|s| SchemaName::parse(s).unwrap());
     let mut sessions = Vec::new();
     for schema in [&acme, &beta, &acme] {
         let mut reads = pool.acquire_for_reads(schema).await.unwrap();
         assert!(reads.qualified());
-        let (path, pid): (String, i32) =
-            sqlx::query_as("SELECT current_setting('search_path'), pg_backend_pid()").fetch_one(&mut reads).await.unwrap();
+        let (path, pid): (String, i32) = sqlx::query_as("SELECT current_setting('search_path'), pg_backend_pid()")
+            .fetch_one(&mut reads)
+            .await
+            .unwrap();
         assert_eq!(path, "\"\"", "an empty search_path");
         sessions.push(pid);
         let forgot = sqlx::query("SELECT count(*) FROM clients").fetch_one(&mut reads).await.unwrap_err();
@@ -299,8 +307,9 @@ async fn without_qualified_reads_a_reads_handle_is_on_its_studio() {
         if mode == SearchPathMode::Session && crate::helpers::through_pgbouncer() {
             continue;
         }
-        let pool = TenantPool::new(app.state.db.options.clone(), 1, Duration::from_secs(5), Duration::from_secs(600), mode)
-            .with_qualified_reads(on);
+        let pool =
+            TenantPool::new(app.state.db.options.clone(), 1, Duration::from_secs(5), Duration::from_secs(600), mode)
+                .with_qualified_reads(on);
         let mut reads = pool.acquire_for_reads(&schema).await.unwrap();
         assert!(!reads.qualified(), "{mode:?}");
         let (current, count): (String, i64) =

@@ -142,7 +142,8 @@ pub fn run(bench: &Bench<'_>) -> Result<(), BoxError> {
     // are on (the default), else holding released connections for their studio.
     let hold = Duration::from_micros(settings.database.affinity_hold_microseconds);
     let tenants = &state.db.tenants;
-    let (feature, switch): (String, Option<Box<dyn Fn(bool)>>) = if settings.database.qualified_reads {
+    type Switch<'a> = Option<Box<dyn Fn(bool) + 'a>>;
+    let (feature, switch): (String, Switch) = if settings.database.qualified_reads {
         ("qualified reads".to_owned(), Some(Box::new(|on| tenants.set_qualified_reads(on))))
     } else if !hold.is_zero() {
         let label = format!("holding released connections {} µs for their studio", hold.as_micros());

@@ -1,8 +1,8 @@
 //! SQL on a studio's `clients` table, always through the tenant-scoped handle.
 
-use sqlx::{AssertSqlSafe, Postgres};
 use sqlx::postgres::PgArguments;
 use sqlx::query::QueryAs;
+use sqlx::{AssertSqlSafe, Postgres};
 use uuid::Uuid;
 
 use crate::db::{ListQuery, TenantDb, Window};

@@ -7,8 +7,8 @@
 //! of work sends as few as its rules allow.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{AssertSqlSafe, Row};
 use sqlx::types::Json;
+use sqlx::{AssertSqlSafe, Row};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditContext, Entry};
@@ -121,11 +121,9 @@ pub async fn list(
 /// One order with its lines, payments and history, in one statement.
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<Order>> {
-    let sql = db.sql(whole!("{studio}.orders o", "{studio}.order_payments p WHERE p.order_id = o.id", " WHERE o.id = $1"));
-    sqlx::query_as(AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    let sql =
+        db.sql(whole!("{studio}.orders o", "{studio}.order_payments p WHERE p.order_id = o.id", " WHERE o.id = $1"));
+    sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(db).await
 }
 
 /// An order, locked until the transaction ends: its status, lines and payments change only
@@ -135,10 +133,7 @@ pub async fn get(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<Order>> {
 #[tracing::instrument(skip_all)]
 pub async fn lock(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<OrderSummary>> {
     let sql = db.sql(concat!("WITH o AS (SELECT * FROM orders WHERE id = $1 FOR UPDATE) ", select!("o")));
-    sqlx::query_as(AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(db).await
 }
 
 /// What an order's write needs to know besides its input, read in one statement: the

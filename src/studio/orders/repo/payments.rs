@@ -54,12 +54,12 @@ pub async fn record(
         whole!("o", "(SELECT * FROM order_payments WHERE order_id = o.id UNION ALL SELECT * FROM new_payment) p")
     ));
     let query = sqlx::query(AssertSqlSafe(sql))
-    .bind(order_id)
-    .bind(id)
-    .bind(payment.amount)
-    .bind(payment.method)
-    .bind(&payment.reference)
-    .bind(recorded_by);
+        .bind(order_id)
+        .bind(id)
+        .bind(payment.amount)
+        .bind(payment.method)
+        .bind(&payment.reference)
+        .bind(recorded_by);
     Order::from_row(&audit::repo::bind(query, ctx, entry).fetch_one(db).await?)
 }
 

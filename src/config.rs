@@ -128,8 +128,9 @@ pub struct DatabaseSettings {
     #[serde(default)]
     pub affinity_hold_microseconds: u64,
     pub search_path_mode: SearchPathMode,
-    /// Hot reads name their studio's schema and run on connections with an empty
-    /// search_path, shared by every studio (session mode). See `TenantPool::acquire_for_reads`.
+    /// Hot reads and the busiest writes name their studio's schema and run on connections
+    /// with an empty search_path, shared by every studio (session mode). See
+    /// `TenantPool::acquire_qualified`.
     #[serde(default = "default_true")]
     pub qualified_reads: bool,
     pub statement_cache_capacity: usize,

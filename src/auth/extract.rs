@@ -121,7 +121,16 @@ impl TenantUser {
     /// their text, see [`TenantDb::sql`]): every studio's reads share connections without
     /// switching. Only for statements written that way: any other fails on it.
     pub async fn reads(&self) -> Result<TenantDb, sqlx::Error> {
-        self.pool.acquire_for_reads(&self.tenant.schema).await
+        self.pool.acquire_qualified(&self.tenant.schema).await
+    }
+
+    /// A unit of work (a transaction, as [`begin`](TenantUser::begin)) whose every statement
+    /// names the studio's schema, on the same shared connections as [`reads`](Self::reads):
+    /// for the busiest writes, whose plans then survive from one studio to the next.
+    pub async fn begin_qualified(&self) -> Result<TenantDb, sqlx::Error> {
+        let mut db = self.reads().await?;
+        db.begin().await?;
+        Ok(db)
     }
 
     /// A handle on this user's studio's schema with a transaction open: the unit of work of

@@ -78,7 +78,8 @@ impl TenantDb {
     /// Starts a transaction (a no-op in `transaction` mode, where one is always open).
     pub async fn begin(&mut self) -> Result<(), sqlx::Error> {
         if !self.in_transaction {
-            // In session mode the session's search_path is already the tenant's.
+            // In session mode the session's search_path is already the tenant's (or empty,
+            // on a qualified handle, whose statements name the schema).
             tenant_pool::begin(self.conn(), None).await?;
             self.in_transaction = true;
         }

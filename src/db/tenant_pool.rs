@@ -39,7 +39,7 @@ pub struct PooledConn {
 
 /// What a connection's session search_path is set to, and so what the pool keys idle
 /// connections by: one studio's schema, or nothing at all for reads that name their schema
-/// in every table (see [`TenantPool::acquire_for_reads`]). A connection on the empty path
+/// in every table (see [`TenantPool::acquire_qualified`]). A connection on the empty path
 /// serves every studio's qualified reads without a switch, and an unqualified table name
 /// sent on it fails ("relation does not exist") instead of resolving anywhere.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -103,7 +103,7 @@ impl Manage for PgManager {
 pub struct TenantPool {
     pool: AffinityPool<PgManager>,
     mode: SearchPathMode,
-    /// Whether [`acquire_for_reads`](TenantPool::acquire_for_reads) hands out connections on
+    /// Whether [`acquire_qualified`](TenantPool::acquire_qualified) hands out connections on
     /// the empty search_path (session mode, `database.qualified_reads`); shared by clones.
     qualified_reads: Arc<AtomicBool>,
 }
@@ -176,14 +176,14 @@ impl TenantPool {
         Ok(TenantDb::new(obj, self.mode, in_transaction, schema.clone(), false))
     }
 
-    /// A handle for reads on `schema` whose statements name it ([`TenantDb::sql`]): with
-    /// qualified reads on, a connection on the empty search_path, shared by every studio's
-    /// reads — no `SET`, and no re-planning of cached statements, which PostgreSQL does
-    /// whenever the search_path differs from the one a statement was planned under. Each
-    /// studio's statement text is its own prepared statement, so a connection plans a read
-    /// once per studio it serves (bounded by `database.statement_cache_capacity`). With
-    /// qualified reads off (or in transaction mode), the same as [`acquire`](Self::acquire).
-    pub async fn acquire_for_reads(&self, schema: &SchemaName) -> Result<TenantDb, sqlx::Error> {
+    /// A handle on `schema` for statements that name it ([`TenantDb::sql`]): with qualified
+    /// statements on, a connection on the empty search_path, shared by every studio — no
+    /// `SET`, and no re-planning of cached statements, which PostgreSQL does whenever the
+    /// search_path differs from the one a statement was planned under. Each studio's
+    /// statement text is its own prepared statement, so a connection plans it once per
+    /// studio it serves (bounded by `database.statement_cache_capacity`). With them off (or
+    /// in transaction mode), the same as [`acquire`](Self::acquire).
+    pub async fn acquire_qualified(&self, schema: &SchemaName) -> Result<TenantDb, sqlx::Error> {
         if !self.qualified_reads.load(Ordering::Relaxed) {
             return self.acquire(schema).await;
         }

@@ -7,6 +7,8 @@
 //! The number is written by the bump itself (at least five digits: `ORD-2026-00042`,
 //! `ORD-2026-123456`), so a statement that creates a document can take its number in a CTE.
 
+use sqlx::AssertSqlSafe;
+
 use crate::db::TenantDb;
 
 /// Bumps the counter of kind `$kind` for year `$year` (the statement's parameters, such as
@@ -15,7 +17,7 @@ use crate::db::TenantDb;
 macro_rules! next_number {
     ($kind:literal, $year:literal) => {
         concat!(
-            "INSERT INTO document_counters (kind, year, last_value) VALUES (",
+            "INSERT INTO {studio}.document_counters (kind, year, last_value) VALUES (",
             $kind,
             ", ",
             $year,
@@ -30,5 +32,6 @@ pub(crate) use next_number;
 /// Takes the next number of `prefix` for `year` (inside the creating transaction).
 #[tracing::instrument(skip(db))]
 pub async fn next(db: &mut TenantDb, prefix: &'static str, year: i32) -> sqlx::Result<String> {
-    sqlx::query_scalar(next_number!("$1", "$2")).bind(prefix).bind(year).fetch_one(db).await
+    let sql = db.sql(next_number!("$1", "$2"));
+    sqlx::query_scalar(AssertSqlSafe(sql)).bind(prefix).bind(year).fetch_one(db).await
 }

@@ -114,7 +114,7 @@ async fn pool_survives_cancellation_and_errors(mode: SearchPathMode) {
                 // A read naming its schema, on a connection whose search_path is empty
                 // (session mode) — mixed in, it must leave no other path behind.
                 _ => {
-                    let mut reads = pool.acquire_for_reads(schema).await.unwrap();
+                    let mut reads = pool.acquire_qualified(schema).await.unwrap();
                     let sql = reads.sql("SELECT pg_sleep(0.002), count(*) FROM {studio}.clients");
                     sqlx::query(AssertSqlSafe(sql)).fetch_one(&mut reads).await.unwrap();
                 }
@@ -266,7 +266,7 @@ async fn qualified_reads_run_where_an_unqualified_name_fails() {
     let [acme, beta] = ["t_acme", "t_beta"].map(|s| SchemaName::parse(s).unwrap());
     let mut sessions = Vec::new();
     for schema in [&acme, &beta, &acme] {
-        let mut reads = pool.acquire_for_reads(schema).await.unwrap();
+        let mut reads = pool.acquire_qualified(schema).await.unwrap();
         assert!(reads.qualified());
         let (path, pid): (String, i32) = sqlx::query_as("SELECT current_setting('search_path'), pg_backend_pid()")
             .fetch_one(&mut reads)
@@ -278,7 +278,7 @@ async fn qualified_reads_run_where_an_unqualified_name_fails() {
         let code = forgot.as_database_error().and_then(|e| e.code()).map(|c| c.into_owned());
         assert_eq!(code.as_deref(), Some("42P01"), "an unqualified table is undefined there: {forgot}");
         drop(reads);
-        let mut reads = pool.acquire_for_reads(schema).await.unwrap();
+        let mut reads = pool.acquire_qualified(schema).await.unwrap();
         let sql = reads.sql("SELECT array_agg(name ORDER BY name) FROM {studio}.clients");
         assert!(sql.contains(&format!("FROM \"{schema}\".clients")), "{sql}");
         let names: Vec<String> = sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(&mut reads).await.unwrap();
@@ -310,10 +310,64 @@ async fn without_qualified_reads_a_reads_handle_is_on_its_studio() {
         let pool =
             TenantPool::new(app.state.db.options.clone(), 1, Duration::from_secs(5), Duration::from_secs(600), mode)
                 .with_qualified_reads(on);
-        let mut reads = pool.acquire_for_reads(&schema).await.unwrap();
+        let mut reads = pool.acquire_qualified(&schema).await.unwrap();
         assert!(!reads.qualified(), "{mode:?}");
         let (current, count): (String, i64) =
             sqlx::query_as("SELECT current_schema()::text, count(*) FROM clients").fetch_one(&mut reads).await.unwrap();
         assert_eq!((current.as_str(), count), ("t_beta", 5), "{mode:?}");
+    }
+}
+
+/// A qualified unit of work (`begin_qualified`, used to create orders and record payments):
+/// a transaction on the empty search_path writes into the schema its statements name, a
+/// statement that forgets the schema fails and takes the transaction down with it, and a
+/// dropped transaction leaves nothing behind.
+#[tokio::test]
+async fn a_qualified_transaction_writes_only_where_it_names_and_fails_loudly_otherwise() {
+    if crate::helpers::through_pgbouncer() {
+        eprintln!("skipped: qualified statements are a session-mode feature");
+        return;
+    }
+    let app = spawn_app().await;
+    studios_with_clients(&app).await;
+    let pool = TenantPool::new(
+        app.state.db.options.clone(),
+        1,
+        Duration::from_secs(5),
+        Duration::from_secs(600),
+        SearchPathMode::Session,
+    )
+    .with_qualified_reads(true);
+    let insert = "INSERT INTO {studio}.clients (id, kind, name) VALUES (gen_random_uuid(), 'individual', $1)";
+    for (schema, name) in [("t_acme", "acme-new"), ("t_beta", "beta-new")] {
+        let schema = SchemaName::parse(schema).unwrap();
+        let mut tx = pool.acquire_qualified(&schema).await.unwrap();
+        tx.begin().await.unwrap();
+        let sql = tx.sql(insert);
+        sqlx::query(AssertSqlSafe(sql)).bind(name).execute(&mut tx).await.unwrap();
+        tx.commit().await.unwrap();
+        // Forgetting the schema inside a transaction: an error, and nothing of it is kept.
+        let mut tx = pool.acquire_qualified(&schema).await.unwrap();
+        tx.begin().await.unwrap();
+        let sql = tx.sql(insert);
+        sqlx::query(AssertSqlSafe(sql)).bind("dropped").execute(&mut tx).await.unwrap();
+        let forgot = sqlx::query("INSERT INTO clients (id, kind, name) VALUES (gen_random_uuid(), 'individual', 'x')")
+            .execute(&mut tx)
+            .await
+            .unwrap_err();
+        let code = forgot.as_database_error().and_then(|e| e.code()).map(|c| c.into_owned());
+        assert_eq!(code.as_deref(), Some("42P01"), "{forgot}");
+        drop(tx);
+    }
+    let mut conn = app.raw().await;
+    for slug in ["acme", "beta", "gama"] {
+        let names: Vec<String> = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT name FROM t_{slug}.clients WHERE name NOT LIKE '{slug}-_' ORDER BY name"
+        )))
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        let expected: Vec<String> = if slug == "gama" { vec![] } else { vec![format!("{slug}-new")] };
+        assert_eq!(names, expected, "{slug}: only its own committed row, nothing of the failed transaction");
     }
 }

@@ -12,7 +12,7 @@ use crate::tenancy::model::Tenant;
 /// beside other things (then [`effective`]).
 macro_rules! stored_object {
     () => {
-        "(SELECT coalesce(jsonb_object_agg(key, value), '{}') FROM settings)"
+        "(SELECT coalesce(jsonb_object_agg(key, value), '{}') FROM {studio}.settings)"
     };
 }
 pub(crate) use stored_object;

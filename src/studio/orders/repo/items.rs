@@ -1,6 +1,7 @@
 //! SQL on `order_items`: an order's lines, written from the lines the API shows, and
 //! replaced as a whole.
 
+use sqlx::AssertSqlSafe;
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -14,7 +15,7 @@ use crate::studio::orders::model::OrderItem;
 macro_rules! insert_lines {
     ($order:literal, $from:literal, $lines:literal) => {
         concat!(
-            "INSERT INTO order_items (order_id, id, position, kind, description, quantity, unit_price, discount, \
+            "INSERT INTO {studio}.order_items (order_id, id, position, kind, description, quantity, unit_price, discount, \
              specs, line_total, tax) \
              SELECT ",
             $order,
@@ -35,6 +36,7 @@ pub(crate) use insert_lines;
 #[tracing::instrument(skip_all)]
 pub async fn replace(db: &mut TenantDb, order_id: Uuid, lines: &[OrderItem]) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM order_items WHERE order_id = $1").bind(order_id).execute(&mut *db).await?;
-    sqlx::query(insert_lines!("$1", "", "$2")).bind(order_id).bind(Json(lines)).execute(db).await?;
+    let sql = db.sql(insert_lines!("$1", "", "$2"));
+    sqlx::query(AssertSqlSafe(sql)).bind(order_id).bind(Json(lines)).execute(db).await?;
     Ok(())
 }

@@ -132,7 +132,7 @@ pub async fn get(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<Order>> {
 /// lines, payments and history are read by the statements that follow.
 #[tracing::instrument(skip_all)]
 pub async fn lock(db: &mut TenantDb, id: Uuid) -> sqlx::Result<Option<OrderSummary>> {
-    let sql = db.sql(concat!("WITH o AS (SELECT * FROM orders WHERE id = $1 FOR UPDATE) ", select!("o")));
+    let sql = db.sql(concat!("WITH o AS (SELECT * FROM {studio}.orders WHERE id = $1 FOR UPDATE) ", select!("o")));
     sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(db).await
 }
 
@@ -155,22 +155,23 @@ pub struct References {
 
 #[tracing::instrument(skip_all)]
 pub async fn references(db: &mut TenantDb, order: &ValidOrder, actor: Uuid) -> sqlx::Result<References> {
-    sqlx::query_as(concat!(
+    let sql = db.sql(concat!(
         "SELECT now() AS at, c.name AS client_name, k.number AS contract_number, k.status AS contract_status, \
          u.full_name AS assigned_to_name, u.active AS assigned_to_active, \
-         (SELECT full_name FROM users WHERE id = $4) AS actor_name, ",
+         (SELECT full_name FROM {studio}.users WHERE id = $4) AS actor_name, ",
         stored_object!(),
         " AS settings FROM (VALUES (1)) AS one \
-         LEFT JOIN LATERAL (SELECT name FROM clients WHERE id = $1 FOR KEY SHARE) c ON true \
-         LEFT JOIN LATERAL (SELECT number, status FROM contracts WHERE id = $2 FOR KEY SHARE) k ON true \
-         LEFT JOIN LATERAL (SELECT full_name, active FROM users WHERE id = $3 FOR KEY SHARE) u ON true"
-    ))
-    .bind(order.client_id)
-    .bind(order.contract_id)
-    .bind(order.assigned_to)
-    .bind(actor)
-    .fetch_one(db)
-    .await
+         LEFT JOIN LATERAL (SELECT name FROM {studio}.clients WHERE id = $1 FOR KEY SHARE) c ON true \
+         LEFT JOIN LATERAL (SELECT number, status FROM {studio}.contracts WHERE id = $2 FOR KEY SHARE) k ON true \
+         LEFT JOIN LATERAL (SELECT full_name, active FROM {studio}.users WHERE id = $3 FOR KEY SHARE) u ON true"
+    ));
+    sqlx::query_as(AssertSqlSafe(sql))
+        .bind(order.client_id)
+        .bind(order.contract_id)
+        .bind(order.assigned_to)
+        .bind(actor)
+        .fetch_one(db)
+        .await
 }
 
 /// Creates `order` (built whole by the service, its number left empty) in one statement:
@@ -189,42 +190,43 @@ pub async fn create(
     entry: Entry,
 ) -> sqlx::Result<String> {
     let summary = &order.summary;
-    let query = sqlx::query(concat!(
+    let sql = db.sql(concat!(
         "WITH next_number AS (",
         next_number!("$1", "$2"),
-        "), o AS (INSERT INTO orders (id, number, client_id, contract_id, order_date, due_date, notes, assigned_to, \
+        "), o AS (INSERT INTO {studio}.orders (id, number, client_id, contract_id, order_date, due_date, notes, assigned_to, \
          subtotal, discount, tax, total, prices_include_tax, tax_rate, created_at, updated_at) \
          SELECT $3, number, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16 FROM next_number \
          RETURNING id, number), \
          lines AS (",
         items::insert_lines!("o.id", "o, ", "$17"),
-        "), step AS (INSERT INTO order_status_history (id, order_id, from_status, to_status, changed_by, changed_at) \
+        "), step AS (INSERT INTO {studio}.order_status_history (id, order_id, from_status, to_status, changed_by, changed_at) \
          SELECT $18, o.id, NULL, $19, $20, $16 FROM o), \
-         audit AS (INSERT INTO audit_log (",
+         audit AS (INSERT INTO {studio}.audit_log (",
         audit::repo::columns!(),
         ") SELECT $21, $22, $23, $24, $25, jsonb_set($26, '{after,number}', to_jsonb(o.number)), $27, $28 FROM o) \
          SELECT number FROM o"
-    ))
-    .bind("ORD")
-    .bind(year)
-    .bind(summary.id)
-    .bind(summary.client_id)
-    .bind(summary.contract_id)
-    .bind(summary.order_date)
-    .bind(summary.due_date)
-    .bind(&summary.notes)
-    .bind(summary.assigned_to)
-    .bind(summary.subtotal)
-    .bind(summary.discount)
-    .bind(summary.tax)
-    .bind(summary.total)
-    .bind(summary.prices_include_tax)
-    .bind(summary.tax_rate)
-    .bind(summary.created_at)
-    .bind(Json(&order.items))
-    .bind(Uuid::now_v7())
-    .bind(summary.status)
-    .bind(changed_by);
+    ));
+    let query = sqlx::query(AssertSqlSafe(sql))
+        .bind("ORD")
+        .bind(year)
+        .bind(summary.id)
+        .bind(summary.client_id)
+        .bind(summary.contract_id)
+        .bind(summary.order_date)
+        .bind(summary.due_date)
+        .bind(&summary.notes)
+        .bind(summary.assigned_to)
+        .bind(summary.subtotal)
+        .bind(summary.discount)
+        .bind(summary.tax)
+        .bind(summary.total)
+        .bind(summary.prices_include_tax)
+        .bind(summary.tax_rate)
+        .bind(summary.created_at)
+        .bind(Json(&order.items))
+        .bind(Uuid::now_v7())
+        .bind(summary.status)
+        .bind(changed_by);
     audit::repo::bind(query, ctx, entry).fetch_one(db).await?.try_get("number")
 }
 

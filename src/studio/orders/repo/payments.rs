@@ -43,15 +43,15 @@ pub async fn record(
     entry: Entry,
 ) -> sqlx::Result<Order> {
     let sql = db.sql(concat!(
-        "WITH new_payment AS (INSERT INTO order_payments (id, order_id, amount, method, reference, recorded_by) \
+        "WITH new_payment AS (INSERT INTO {studio}.order_payments (id, order_id, amount, method, reference, recorded_by) \
          VALUES ($2, $1, $3, $4, $5, $6) RETURNING *), \
-         o AS (UPDATE orders SET paid = (SELECT coalesce(sum(amount), 0) FROM order_payments \
+         o AS (UPDATE {studio}.orders SET paid = (SELECT coalesce(sum(amount), 0) FROM {studio}.order_payments \
          WHERE order_id = $1 AND status = 'completed') + (SELECT amount FROM new_payment), updated_at = now() \
          WHERE id = $1 RETURNING *), \
-         audit AS (INSERT INTO audit_log (",
+         audit AS (INSERT INTO {studio}.audit_log (",
         audit::repo::columns!(),
         ") VALUES ($7, $8, $9, $10, $11, $12, $13, $14)) ",
-        whole!("o", "(SELECT * FROM order_payments WHERE order_id = o.id UNION ALL SELECT * FROM new_payment) p")
+        whole!("o", "(SELECT * FROM {studio}.order_payments WHERE order_id = o.id UNION ALL SELECT * FROM new_payment) p")
     ));
     let query = sqlx::query(AssertSqlSafe(sql))
         .bind(order_id)

@@ -214,7 +214,13 @@ fn order_lines(items: &[ValidItem], priced: &[PricedLine]) -> Vec<OrderItem> {
 pub async fn create(user: &TenantUser, input: &OrderInput) -> ApiResult<Order> {
     let today = user.tenant.today();
     let mut order = input.validate(today)?;
-    let mut tx = user.begin().await?;
+    // Every statement of an order whose lines are all sent as they are names the studio's
+    // schema; pricing a frame from a quote reads the workshop's tables on the studio's path.
+    let mut tx = if order.items.iter().all(|i| matches!(i.source, ItemSource::Sent)) {
+        user.begin_qualified().await?
+    } else {
+        user.begin().await?
+    };
     let refs = repo::references(&mut tx, &order, user.user_id).await?;
     let client_name = check_references(&refs, &order, None)?;
     resolve_frames(&mut tx, &user.tenant, &mut order.items, &[]).await?;

@@ -15,10 +15,11 @@ use crate::studio::orders::service::{conflict, detail, locked};
 /// cancelled order takes none (409 `order_closed`).
 ///
 /// Four statements: `BEGIN`; the order locked ([`locked`]); the payment, `paid` recounted,
-/// the audit row and the order as it then stands ([`payments::record`]); `COMMIT`.
+/// the audit row and the order as it then stands ([`payments::record`]); `COMMIT` — each
+/// naming the studio's schema, on a qualified handle (`begin_qualified`).
 pub async fn record_payment(user: &TenantUser, order_id: Uuid, input: &OrderPaymentInput) -> ApiResult<Order> {
     let payment = input.validate()?;
-    let mut tx = user.begin().await?;
+    let mut tx = user.begin_qualified().await?;
     let order = locked(&mut tx, order_id).await?;
     if order.status == OrderStatus::Cancelled {
         let detail = "the order is cancelled; it takes no payments".to_owned();

@@ -131,13 +131,8 @@ pub struct DatabaseSettings {
     /// Hot reads and the busiest writes name their studio's schema and run on connections
     /// with an empty search_path, shared by every studio (session mode). See
     /// `TenantPool::acquire_qualified`.
-    #[serde(default = "default_true")]
     pub qualified_reads: bool,
     pub statement_cache_capacity: usize,
-}
-
-fn default_true() -> bool {
-    true
 }
 
 impl DatabaseSettings {

@@ -138,8 +138,9 @@ impl TenantPool {
         TenantPool { pool, mode, qualified_reads: Arc::new(AtomicBool::new(false)) }
     }
 
-    /// Lets reads that name their schema run on connections with an empty search_path
-    /// (session mode only; in transaction mode nothing of a session survives a request).
+    /// Lets statements that name their schema (hot reads, the busiest writes) run on
+    /// connections with an empty search_path (session mode only; in transaction mode
+    /// nothing of a session survives a request).
     pub fn with_qualified_reads(self, on: bool) -> TenantPool {
         self.set_qualified_reads(on);
         self
@@ -154,23 +155,15 @@ impl TenantPool {
     /// A handle on `schema` with its search_path in force. This is the only way to a
     /// tenant's tables: there is no other pool that business code can reach.
     pub async fn acquire(&self, schema: &SchemaName) -> Result<TenantDb, sqlx::Error> {
-        if self.pool.manager().health.fail_fast() {
-            return Err(sqlx::Error::PoolTimedOut);
-        }
         let path = SessionPath::Studio(schema.clone());
-        let mut obj = self.checked_out(&path).await?;
-        let in_transaction = match self.mode {
-            SearchPathMode::Session => {
-                if obj.session_path.as_ref() != Some(&path) {
-                    set_session_path(&mut obj, path).await?;
-                }
-                false
-            }
+        let (obj, in_transaction) = match self.mode {
+            SearchPathMode::Session => (self.on_path(path).await?, false),
             SearchPathMode::Transaction => {
                 // SET LOCAL dies with the transaction: nothing is left on the server
                 // connection for PgBouncer to hand to another client.
+                let mut obj = self.checked_out(&path).await?;
                 begin(&mut obj, Some(schema)).await?;
-                true
+                (obj, true)
             }
         };
         Ok(TenantDb::new(obj, self.mode, in_transaction, schema.clone(), false))
@@ -187,20 +180,28 @@ impl TenantPool {
         if !self.qualified_reads.load(Ordering::Relaxed) {
             return self.acquire(schema).await;
         }
-        if self.pool.manager().health.fail_fast() {
-            return Err(sqlx::Error::PoolTimedOut);
-        }
-        let mut obj = self.checked_out(&SessionPath::Empty).await?;
-        if obj.session_path != Some(SessionPath::Empty) {
-            set_session_path(&mut obj, SessionPath::Empty).await?;
-        }
+        let obj = self.on_path(SessionPath::Empty).await?;
         Ok(TenantDb::new(obj, self.mode, false, schema.clone(), true))
+    }
+
+    /// A usable connection whose session search_path is `path` (session mode): `SET` only
+    /// when the connection is not on it already.
+    async fn on_path(&self, path: SessionPath) -> Result<PooledObject, sqlx::Error> {
+        let mut obj = self.checked_out(&path).await?;
+        if obj.session_path.as_ref() != Some(&path) {
+            set_session_path(&mut obj, path).await?;
+        }
+        Ok(obj)
     }
 
     /// A connection proven usable: one idle for a while (a database restart or a proxy's
     /// idle timeout may have cut it) or left unclean is pinged or rolled back first, and
     /// replaced if that fails.
+    /// With the database known to be down, fails at once (see `DbHealth`).
     async fn checked_out(&self, path: &SessionPath) -> Result<PooledObject, sqlx::Error> {
+        if self.pool.manager().health.fail_fast() {
+            return Err(sqlx::Error::PoolTimedOut);
+        }
         let mut attempts = 0;
         loop {
             let mut obj = self.pool.acquire(path).await?;

@@ -243,6 +243,17 @@ async fn the_pool_heals_after_its_connections_are_killed() {
     assert_eq!(statuses.last(), Some(&200), "the pool healed: {statuses:?}");
 }
 
+/// A one-connection pool over the test app's database, with qualified statements on or off.
+fn one_connection_pool(app: &TestApp, mode: SearchPathMode, qualified: bool) -> TenantPool {
+    TenantPool::new(app.state.db.options.clone(), 1, Duration::from_secs(5), Duration::from_secs(600), mode)
+        .with_qualified_reads(qualified)
+}
+
+/// The SQLSTATE of a database error.
+fn sql_state(e: &sqlx::Error) -> Option<String> {
+    e.as_database_error().and_then(|d| d.code()).map(|c| c.into_owned())
+}
+
 /// Qualified reads: a connection handed out for them has an empty search_path, so a
 /// statement that forgets to name its schema fails loudly instead of reading some studio;
 /// statements that name it read exactly their studio, one connection serving several; and
@@ -255,14 +266,7 @@ async fn qualified_reads_run_where_an_unqualified_name_fails() {
     }
     let app = spawn_app().await;
     studios_with_clients(&app).await;
-    let pool = TenantPool::new(
-        app.state.db.options.clone(),
-        1,
-        Duration::from_secs(5),
-        Duration::from_secs(600),
-        SearchPathMode::Session,
-    )
-    .with_qualified_reads(true);
+    let pool = one_connection_pool(&app, SearchPathMode::Session, true);
     let [acme, beta] = ["t_acme", "t_beta"].map(|s| SchemaName::parse(s).unwrap());
     let mut sessions = Vec::new();
     for schema in [&acme, &beta, &acme] {
@@ -275,8 +279,7 @@ async fn qualified_reads_run_where_an_unqualified_name_fails() {
         assert_eq!(path, "\"\"", "an empty search_path");
         sessions.push(pid);
         let forgot = sqlx::query("SELECT count(*) FROM clients").fetch_one(&mut reads).await.unwrap_err();
-        let code = forgot.as_database_error().and_then(|e| e.code()).map(|c| c.into_owned());
-        assert_eq!(code.as_deref(), Some("42P01"), "an unqualified table is undefined there: {forgot}");
+        assert_eq!(sql_state(&forgot).as_deref(), Some("42P01"), "an unqualified table is undefined there: {forgot}");
         drop(reads);
         let mut reads = pool.acquire_qualified(schema).await.unwrap();
         let sql = reads.sql("SELECT array_agg(name ORDER BY name) FROM {studio}.clients");
@@ -307,9 +310,7 @@ async fn without_qualified_reads_a_reads_handle_is_on_its_studio() {
         if mode == SearchPathMode::Session && crate::helpers::through_pgbouncer() {
             continue;
         }
-        let pool =
-            TenantPool::new(app.state.db.options.clone(), 1, Duration::from_secs(5), Duration::from_secs(600), mode)
-                .with_qualified_reads(on);
+        let pool = one_connection_pool(&app, mode, on);
         let mut reads = pool.acquire_qualified(&schema).await.unwrap();
         assert!(!reads.qualified(), "{mode:?}");
         let (current, count): (String, i64) =
@@ -330,14 +331,7 @@ async fn a_qualified_transaction_writes_only_where_it_names_and_fails_loudly_oth
     }
     let app = spawn_app().await;
     studios_with_clients(&app).await;
-    let pool = TenantPool::new(
-        app.state.db.options.clone(),
-        1,
-        Duration::from_secs(5),
-        Duration::from_secs(600),
-        SearchPathMode::Session,
-    )
-    .with_qualified_reads(true);
+    let pool = one_connection_pool(&app, SearchPathMode::Session, true);
     let insert = "INSERT INTO {studio}.clients (id, kind, name) VALUES (gen_random_uuid(), 'individual', $1)";
     for (schema, name) in [("t_acme", "acme-new"), ("t_beta", "beta-new")] {
         let schema = SchemaName::parse(schema).unwrap();
@@ -355,8 +349,7 @@ async fn a_qualified_transaction_writes_only_where_it_names_and_fails_loudly_oth
             .execute(&mut tx)
             .await
             .unwrap_err();
-        let code = forgot.as_database_error().and_then(|e| e.code()).map(|c| c.into_owned());
-        assert_eq!(code.as_deref(), Some("42P01"), "{forgot}");
+        assert_eq!(sql_state(&forgot).as_deref(), Some("42P01"), "{forgot}");
         drop(tx);
     }
     let mut conn = app.raw().await;

@@ -35,8 +35,9 @@ pub(crate) use insert_lines;
 /// Replaces an order's lines with `lines`.
 #[tracing::instrument(skip_all)]
 pub async fn replace(db: &mut TenantDb, order_id: Uuid, lines: &[OrderItem]) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM order_items WHERE order_id = $1").bind(order_id).execute(&mut *db).await?;
-    let sql = db.sql(insert_lines!("$1", "", "$2"));
-    sqlx::query(AssertSqlSafe(sql)).bind(order_id).bind(Json(lines)).execute(db).await?;
+    let delete = db.sql("DELETE FROM {studio}.order_items WHERE order_id = $1");
+    sqlx::query(AssertSqlSafe(delete)).bind(order_id).execute(&mut *db).await?;
+    let insert = db.sql(insert_lines!("$1", "", "$2"));
+    sqlx::query(AssertSqlSafe(insert)).bind(order_id).bind(Json(lines)).execute(db).await?;
     Ok(())
 }
